@@ -1,0 +1,26 @@
+"""The ``stockgate`` command line: one Typer app; each command group lives in its own module.
+
+Heavy libraries (Prefect, Great Expectations, LightGBM) are imported inside the commands so that
+``stockgate --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from stockgate.cli import data
+
+app = typer.Typer(
+    name="stockgate",
+    help=(
+        "Stockgate forecasts retail demand, drafts purchase orders and marketing copy, checks them with "
+        "data-quality rules, and stops at a human approval gate before anything is ordered or published."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# Command groups register here, one line each.
+app.add_typer(data.app, name="data")
+# (more commands are registered below as they land)
