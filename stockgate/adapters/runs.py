@@ -1,0 +1,78 @@
+"""Wake a waiting Prefect run after a decision: the run then re-reads the ledger.
+
+The resume input carries only the request id; the decision itself is already in the ledger. A resume that loses a
+race (the run is not paused right now, or another resume won) is harmless: the waiting run re-reads every request
+of its own before it waits again, and the approvals sweep wakes runs that still have work.
+
+``PrefectRunWaker`` is the real implementation; ``RecordingRunWaker`` records calls for tests of callers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+log = logging.getLogger(__name__)
+
+
+class RunWaker(Protocol):
+    """Something that can wake the run waiting on an approval request."""
+
+    def wake(self, *, flow_run_id: str, request_id: str) -> bool:
+        """Resume the run; True when it was paused and is now running."""
+        ...
+
+    async def awake(self, *, flow_run_id: str, request_id: str) -> bool:
+        """Async variant, for callers inside an event loop (Bolt's async adapters)."""
+        ...
+
+
+def _wake_input(request_id: str) -> dict[str, str]:
+    return {"request_id": request_id, "action": "none"}
+
+
+class PrefectRunWaker:
+    """Resume paused or suspended Prefect runs through the Prefect API."""
+
+    def wake(self, *, flow_run_id: str, request_id: str) -> bool:
+        """Resume synchronously; never raises for a run that is not waiting."""
+        from prefect.exceptions import FlowPauseTimeout, NotPausedError
+        from prefect.flow_runs import resume_flow_run
+
+        try:
+            resume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
+        except (NotPausedError, FlowPauseTimeout, RuntimeError) as exc:
+            log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
+            return False
+        return True
+
+    async def awake(self, *, flow_run_id: str, request_id: str) -> bool:
+        """Resume from inside an event loop (the sync API would return an un-awaited coroutine there)."""
+        from prefect.exceptions import FlowPauseTimeout, NotPausedError
+        from prefect.flow_runs import aresume_flow_run
+
+        try:
+            await aresume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
+        except (NotPausedError, FlowPauseTimeout, RuntimeError) as exc:
+            log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
+            return False
+        return True
+
+
+@dataclass
+class RecordingRunWaker:
+    """Fake waker for tests: records each call and answers ``result``."""
+
+    result: bool = True
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def wake(self, *, flow_run_id: str, request_id: str) -> bool:
+        """Record the call."""
+        self.calls.append((flow_run_id, request_id))
+        return self.result
+
+    async def awake(self, *, flow_run_id: str, request_id: str) -> bool:
+        """Record the call."""
+        return self.wake(flow_run_id=flow_run_id, request_id=request_id)
