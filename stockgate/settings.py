@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key for the endpoint, if it needs one.")
     llm_timeout_s: float = Field(20.0, gt=0, description="Timeout per language-model request (s).")
 
+    dask_address: str | None = Field(
+        None, description="Dask scheduler address for the forecast ('local' starts a LocalCluster); unset: threads."
+    )
     prefect_ui_url: str | None = Field(None, description="Base URL of the Prefect UI for links in cards.")
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "llm_api_key")
