@@ -1,0 +1,131 @@
+"""Supplier terms, order dates, and grouping planned lines into one purchase-order draft per supplier.
+
+Order date: the supplier's first order day on or after the first planning day (the day after the stock
+snapshot). Delivery date: order date + the mean lead time, rounded to whole days. The next order after this one
+is the first order day at least ``review_period_days`` later; the protection window runs until it arrives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from stockgate.domain.contracts import parse_order_days
+from stockgate.domain.drafts import Confidence, POLine, PurchaseOrder
+from stockgate.domain.replenish.line import PlannedLine
+from stockgate.errors import PlanningError
+
+_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class SupplierTerms:
+    """One supplier's terms: lead time (days), review period (days), order weekdays (Mon=0), budget, currency."""
+
+    supplier_id: str
+    name: str
+    lead_time_mean_days: float
+    lead_time_std_days: float
+    review_period_days: int
+    order_days: tuple[int, ...]
+    budget: float | None
+    currency: str
+    approver_group: str | None = None
+
+    @property
+    def lead_time_days(self) -> int:
+        """Mean lead time rounded to whole days."""
+        return max(round(self.lead_time_mean_days), 0)
+
+    def next_order_date(self, on_or_after: date) -> date:
+        """The first order day on or after ``on_or_after``."""
+        return next(d for d in (on_or_after + timedelta(days=i) for i in range(7)) if d.weekday() in self.order_days)
+
+    def review_days(self, order_date: date) -> int:
+        """Days from ``order_date`` to the next order: the first order day at least the review period later."""
+        following = self.next_order_date(order_date + timedelta(days=max(self.review_period_days, 1)))
+        return (following - order_date).days
+
+
+def _number(value: object, default: float | None) -> float | None:
+    """A float from a cell, ``default`` for empty or missing values."""
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    return default if math.isnan(out) else out
+
+
+def supplier_terms(suppliers: pd.DataFrame, *, default_currency: str) -> dict[str, SupplierTerms]:
+    """Terms by supplier id from the suppliers input; PlanningError naming the row for bad order days."""
+    terms: dict[str, SupplierTerms] = {}
+    for row in suppliers.to_dict(orient="records"):
+        try:
+            days = parse_order_days(str(row["order_days"]))
+        except ValueError as exc:
+            raise PlanningError(
+                f"suppliers row {row.get('_row', '?')}, column 'order_days': {exc}.", hint="Fix the file and rerun."
+            ) from None
+        currency = row.get("currency")
+        terms[str(row["supplier_id"])] = SupplierTerms(
+            supplier_id=str(row["supplier_id"]),
+            name=str(row.get("name") or row["supplier_id"]),
+            lead_time_mean_days=float(row["lead_time_mean_days"]),
+            lead_time_std_days=_number(row.get("lead_time_std_days"), 0.0) or 0.0,
+            review_period_days=int(row["review_period_days"]),
+            order_days=days,
+            budget=_number(row.get("budget"), None),
+            currency=str(currency) if isinstance(currency, str) and currency else default_currency,
+            approver_group=str(row["approver_group"]) if row.get("approver_group") else None,
+        )
+    return terms
+
+
+def lowest_confidence(grades: Iterable[Confidence]) -> Confidence:
+    """The lowest grade of the lines ('high' when there are none)."""
+    return min(grades, key=lambda g: _RANK[g], default="high")
+
+
+def build_order(
+    *, terms: SupplierTerms, lines: Sequence[PlannedLine], po_lines: Sequence[POLine], warnings: Sequence[str]
+) -> PurchaseOrder:
+    """One purchase-order draft for one supplier, with a one-sentence summary of the risk of not ordering."""
+    first = lines[0]
+    flags = sorted({f for ln in lines for f in ln.flags})
+    ordered = sum(1 for ln in lines if ln.quantity > 0)
+    summary = f"{ordered} of {len(lines)} lines to order, delivery {first.delivery_date:%a %d %b}."
+    at_risk = sorted(
+        (str(p.facts["stockout_date"]), p.name or p.sku, p.location) for p in po_lines if p.facts.get("stockout_date")
+    )
+    if at_risk:
+        day, name, location = at_risk[0]
+        summary += (
+            f" If nothing is ordered, {len(at_risk)} of them run out in the coming weeks, the first "
+            f"({name} at {location}) around {date.fromisoformat(day):%a %d %b}."
+        )
+    return PurchaseOrder(
+        po_id=f"PO-{terms.supplier_id}-{first.order_date:%Y%m%d}",
+        supplier=terms.supplier_id,
+        supplier_name=terms.name,
+        currency=terms.currency,
+        order_date=first.order_date,
+        delivery_date=first.delivery_date,
+        approver_group=terms.approver_group,
+        lines=list(po_lines),
+        confidence=lowest_confidence(ln.confidence for ln in po_lines),
+        flags=flags,
+        warnings=list(warnings),
+        summary=summary,
+    )
+
+
+def group_by_supplier(lines: Iterable[PlannedLine]) -> Mapping[str, list[PlannedLine]]:
+    """Lines per supplier id, suppliers and lines in a stable order (location, then SKU)."""
+    groups: dict[str, list[PlannedLine]] = {}
+    for line in sorted(lines, key=lambda ln: (ln.supplier_id, ln.location, ln.sku)):
+        groups.setdefault(line.supplier_id, []).append(line)
+    return groups

@@ -1,0 +1,235 @@
+"""Plan replenishment: from forecast, stock, catalog and supplier terms to purchase-order drafts.
+
+Steps: join the inputs into lines (discontinued items left out) -> service class per series -> window
+quantiles from the forecast (lead-time scenarios mixed) -> order-up-to level -> need = level - position ->
+pack, minimum and shelf-life rounding -> budgets per supplier, then per run -> flags, confidence, reasons ->
+one purchase order per supplier. Lines with nothing to order and nothing to flag are dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import cast
+
+import pandas as pd
+
+from stockgate.domain.drafts import Confidence, PurchaseOrder
+from stockgate.domain.replenish.budget import BudgetLine, cut_to_budget
+from stockgate.domain.replenish.classes import ServiceLevels, classify
+from stockgate.domain.replenish.demand import DemandForecast
+from stockgate.domain.replenish.flags import FlagContext, attach_flags
+from stockgate.domain.replenish.inputs import build_lines
+from stockgate.domain.replenish.line import PlannedLine
+from stockgate.domain.replenish.orders import SupplierTerms, build_order, group_by_supplier, supplier_terms
+from stockgate.domain.replenish.policy import ServiceMeasure, order_up_to, quantile_grid
+from stockgate.domain.replenish.reasons import StockFacts, explain, grade_confidence, stock_facts
+from stockgate.domain.replenish.rounding import round_order
+from stockgate.domain.replenish.windows import WindowRequest, WindowTable, daily_paths, request_for, windows_frame
+from stockgate.errors import PlanningError
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """How to plan; every field has a safe default (days, probabilities, currency amounts)."""
+
+    service: ServiceLevels = field(default_factory=ServiceLevels)
+    measure: ServiceMeasure = "cycle"
+    run_budget: float | None = None
+    min_history_days: int = 56
+    lead_time_scenarios: int = 5
+    unusual_factor: float = 2.5
+    price_change: float = 0.10
+    cost_change: float = 0.05
+    max_shelf_window_days: int = 180
+    chart_history_days: int = 56
+    currency: str = "EUR"
+
+
+@dataclass
+class Plan:
+    """The result: purchase-order drafts, the planned lines behind them, and notes on items left out."""
+
+    orders: list[PurchaseOrder]
+    lines: list[PlannedLine]
+    skipped: list[str]
+
+
+def plan_replenishment(
+    *,
+    forecast: DemandForecast,
+    sales: pd.DataFrame,
+    catalog: pd.DataFrame,
+    inventory: pd.DataFrame,
+    suppliers: pd.DataFrame,
+    config: PlanConfig | None = None,
+    forecast_confidence: Mapping[str, Confidence] | None = None,
+    warnings: Mapping[str, Sequence[str]] | None = None,
+    previous_costs: Mapping[str, float] | None = None,
+) -> Plan:
+    """Purchase-order drafts, one per supplier. ``sales`` is the long frame ``unique_id, ds, y[, price]``.
+
+    ``forecast_confidence`` is the forecaster's grade per unique_id; ``warnings`` data warnings per SKU or
+    unique_id; ``previous_costs`` the unit cost of the last order per SKU (for the ``cost_change`` flag).
+    """
+    config = config or PlanConfig()
+    if sales.empty:
+        raise PlanningError("The sales history is empty: nothing to forecast from.", hint="Check the sales file.")
+    terms = supplier_terms(suppliers, default_currency=config.currency)
+    cutoff = pd.Timestamp(sales["ds"].max()).date()
+    lines, skipped = build_lines(inventory=inventory, catalog=catalog, terms=terms, cutoff=cutoff)
+    items = catalog.drop_duplicates("sku").set_index("sku")
+    _classify(lines, sales=sales, items=items, config=config)
+    _size_orders(lines, forecast=forecast, terms=terms, items=items, cutoff=cutoff, config=config)
+    context = FlagContext.build(
+        sales=sales,
+        items=items,
+        config_min_history=config.min_history_days,
+        warnings=warnings or {},
+        previous_costs=previous_costs or {},
+        cutoff=cutoff,
+    )
+    attach_flags(
+        lines,
+        context=context,
+        unusual_factor=config.unusual_factor,
+        price_change=config.price_change,
+        cost_change=config.cost_change,
+        chart_history_days=config.chart_history_days,
+    )
+    _apply_budgets(lines, terms=terms, run_budget=config.run_budget)
+    kept = [ln for ln in lines if ln.quantity > 0 or ln.flags]
+    orders = _finish(kept, terms=terms, confidence=forecast_confidence or {}, warnings=warnings or {})
+    return Plan(orders=orders, lines=kept, skipped=skipped)
+
+
+def _classify(lines: list[PlannedLine], *, sales: pd.DataFrame, items: pd.DataFrame, config: PlanConfig) -> None:
+    prices = {ln.unique_id: float(cast(float, items.loc[ln.sku, "price"])) for ln in lines}
+    classes = classify(sales[sales["unique_id"].isin(prices)], prices=prices, levels=config.service)
+    by_id = classes.set_index("unique_id")
+    for ln in lines:
+        if ln.unique_id in by_id.index:
+            ln.service_class = str(by_id.at[ln.unique_id, "service_class"])
+            ln.service_level = float(cast(float, by_id.at[ln.unique_id, "service_level"]))
+        else:
+            ln.service_class, ln.service_level = "CZ", config.service.target("CZ")
+
+
+def _size_orders(
+    lines: list[PlannedLine],
+    *,
+    forecast: DemandForecast,
+    terms: Mapping[str, SupplierTerms],
+    items: pd.DataFrame,
+    cutoff: date,
+    config: PlanConfig,
+) -> None:
+    requests = {ln.unique_id: _request(ln, terms=terms, items=items, cutoff=cutoff, config=config) for ln in lines}
+    levels = quantile_grid([0.1, 0.9, *{ln.service_level for ln in lines}])
+    table = WindowTable(forecast.predict_window(windows_frame(requests), levels), levels)
+    horizon = max((ln.window_days for ln in lines), default=1) + 28
+    paths = daily_paths(forecast, starts={u: r.start for u, r in requests.items()}, horizon=horizon)
+    for ln in lines:
+        ln.has_forecast = table.has(ln.unique_id) and ln.unique_id in paths
+        if ln.has_forecast:
+            ln.daily_mean, ln.daily_low, ln.daily_high = paths[ln.unique_id]
+            _size_one(ln, req=requests[ln.unique_id], table=table, measure=config.measure)
+
+
+def _request(
+    ln: PlannedLine, *, terms: Mapping[str, SupplierTerms], items: pd.DataFrame, cutoff: date, config: PlanConfig
+) -> WindowRequest:
+    shelf = items.loc[ln.sku].get("shelf_life_days")
+    too_long = shelf is None or pd.isna(shelf) or float(shelf) > config.max_shelf_window_days
+    shelf_days = None if too_long else float(shelf)
+    return request_for(
+        ln, terms=terms[ln.supplier_id], cutoff=cutoff, scenarios=config.lead_time_scenarios, shelf_life_days=shelf_days
+    )
+
+
+def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measure: ServiceMeasure) -> None:
+    protection = table.mixture(ln.unique_id, req.start, req.protection)
+    before = table.mixture(ln.unique_id, req.start, req.before_delivery)
+    ln.window_mean, ln.window_low, ln.window_high = protection.mean, protection.quantile(0.1), protection.quantile(0.9)
+    ln.order_up_to = order_up_to(
+        protection=protection, before_delivery=before, service_level=ln.service_level, measure=measure
+    )
+    ln.reorder_point = before.quantile(ln.service_level)
+    ln.need = ln.order_up_to - ln.position
+    cap = None if req.shelf is None else table.get(ln.unique_id, req.start, req.shelf).mean - ln.position
+    rounded = round_order(need=ln.need, pack_size=ln.pack_size, moq=ln.moq, cap=cap)
+    ln.quantity = ln.proposed_before_budget = rounded.quantity
+    ln.rounding_steps = list(rounded.steps)
+    if rounded.capped:
+        ln.add_flag("shelf_life_cap")
+
+
+def _budget_line(ln: PlannedLine) -> BudgetLine:
+    cover = stock_facts(ln).cover_after_days
+    return BudgetLine(ln.unique_id, ln.quantity, ln.pack_size, ln.moq, ln.unit_cost, ln.service_class, min(cover, 1e6))
+
+
+def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
+    changed = cut_to_budget([_budget_line(ln) for ln in lines], budget=budget)
+    for ln in lines:
+        if ln.unique_id in changed:
+            before, ln.quantity = ln.quantity, changed[ln.unique_id]
+            ln.add_flag("budget_cut")
+            ln.rounding_steps.append(
+                f"cut from {before:,} to {ln.quantity:,} units because the {what} budget of {budget:,.2f} binds "
+                "(lowest service class and most cover are cut first)"
+            )
+
+
+def _apply_budgets(lines: list[PlannedLine], *, terms: Mapping[str, SupplierTerms], run_budget: float | None) -> None:
+    for supplier_id, group in group_by_supplier(lines).items():
+        _cut(group, budget=terms[supplier_id].budget, what=f"supplier {supplier_id}")
+    _cut(lines, budget=run_budget, what="run")
+
+
+def _finish(
+    lines: list[PlannedLine],
+    *,
+    terms: Mapping[str, SupplierTerms],
+    confidence: Mapping[str, Confidence],
+    warnings: Mapping[str, Sequence[str]],
+) -> list[PurchaseOrder]:
+    orders = []
+    for supplier_id, group in group_by_supplier(lines).items():
+        po_lines = []
+        for ln in group:
+            facts = stock_facts(ln)
+            ln.confidence = grade_confidence(confidence.get(ln.unique_id, "medium"), ln.flags)
+            ln.reasons = explain(ln, facts, currency=terms[supplier_id].currency) + ln.reasons
+            po_lines.append(ln.to_po_line(facts=_facts(ln, facts)))
+        notes = [w for ln in group for key in (ln.sku, ln.unique_id) for w in warnings.get(key, ())]
+        orders.append(build_order(terms=terms[supplier_id], lines=group, po_lines=po_lines, warnings=notes))
+    return orders
+
+
+def _finite(value: float) -> float | None:
+    """Rounded value, None for infinite or missing (JSON has no infinity)."""
+    return round(value, 2) if math.isfinite(value) else None
+
+
+def _facts(ln: PlannedLine, facts: StockFacts) -> dict[str, float | int | str | None]:
+    stockout = None if facts.stockout_index is None else ln.day(facts.stockout_index).isoformat()
+    return {
+        "unique_id": ln.unique_id,
+        "position": round(ln.position, 2),
+        "cover_now_days": _finite(facts.cover_now_days),
+        "cover_after_days": _finite(facts.cover_after_days),
+        "stockout_date": stockout,
+        "window_days": ln.window_days,
+        "forecast_window": round(ln.window_mean, 2),
+        "forecast_low": round(ln.window_low, 2),
+        "forecast_high": round(ln.window_high, 2),
+        "order_up_to": round(ln.order_up_to, 2),
+        "reorder_point": round(ln.reorder_point, 2),
+        "service_class": ln.service_class,
+        "service_level": ln.service_level,
+        "need": round(ln.need, 2),
+        "proposed_before_budget": ln.proposed_before_budget,
+    }
