@@ -1,0 +1,90 @@
+"""Forecast adjustments learned from recurring edits, proposed to a person and never applied until enabled.
+
+A pattern is a group (a category or a SKU) where people repeatedly raised or lowered quantities for the same
+reason (for example promotions the data does not show), AND where those edits beat the machine against actual
+sales. The proposal is a multiplicative factor on the machine's forecast for that group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from stockgate.domain.learning.fva import add_implied_plan
+
+
+@dataclass(frozen=True)
+class AdjustmentProposal:
+    """A factor for the forecast of ``scope`` = ``value`` (e.g. category "beverages"), with its evidence."""
+
+    id: str
+    scope: str
+    value: str
+    reason_category: str
+    factor: float
+    edits: int
+    human_wape: float
+    machine_wape: float
+    enabled: bool = False
+    enabled_by: str | None = None
+
+    @property
+    def text(self) -> str:
+        """One sentence for the report."""
+        change = (self.factor - 1.0) * 100.0
+        return (
+            f"{self.scope} {self.value}: people changed {self.edits} orders for '{self.reason_category}' by a median "
+            f"{change:+.0f} %, and their plans beat the machine ({self.human_wape:.0f} % vs {self.machine_wape:.0f} % "
+            f"WAPE). Proposed: multiply the forecast by {self.factor:.2f}."
+        )
+
+
+def learn_adjustments(
+    lines: pd.DataFrame, *, scope: str = "sku", min_edits: int = 3, min_gain_pp: float = 2.0
+) -> list[AdjustmentProposal]:
+    """Proposals for groups with at least ``min_edits`` same-reason edits that beat the machine by ``min_gain_pp``.
+
+    ``lines`` has the fva.DECIDED_LINE_COLUMNS plus the ``scope`` column (for example "sku" or "category").
+    """
+    planned = add_implied_plan(lines)
+    edited = planned[planned["edited"] & (planned["machine_forecast"] > 0)]
+    proposals = []
+    for (value, reason), group in edited.groupby([scope, "reason_category"], sort=True):
+        if len(group) < min_edits:
+            continue
+        actual = group["actual"].astype(float).abs().sum()
+        if actual <= 0:
+            continue
+        machine_wape = 100.0 * float((group["machine_forecast"] - group["actual"]).abs().sum()) / actual
+        human_wape = 100.0 * float((group["human_forecast"] - group["actual"]).abs().sum()) / actual
+        if machine_wape - human_wape < min_gain_pp:
+            continue
+        factor = float((group["human_forecast"] / group["machine_forecast"]).median())
+        proposals.append(
+            AdjustmentProposal(
+                id=f"adj-{scope}-{value}-{reason}".lower().replace(" ", "-"),
+                scope=scope,
+                value=str(value),
+                reason_category=str(reason),
+                factor=round(factor, 3),
+                edits=len(group),
+                human_wape=round(human_wape, 1),
+                machine_wape=round(machine_wape, 1),
+            )
+        )
+    return proposals
+
+
+def apply_adjustments(
+    forecast: pd.DataFrame, proposals: list[AdjustmentProposal], *, scope_values: pd.Series
+) -> pd.DataFrame:
+    """Scale ``forecast``'s value columns by the ENABLED proposals only; ``scope_values`` aligns rows to groups."""
+    out = forecast.copy()
+    value_columns = [
+        c for c in out.columns if c == "forecast" or (c.startswith("p") and c[1:].replace(".", "").isdigit())
+    ]
+    for proposal in (p for p in proposals if p.enabled):
+        rows = scope_values.astype(str) == proposal.value
+        out.loc[rows, value_columns] = out.loc[rows, value_columns] * proposal.factor
+    return out

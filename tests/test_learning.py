@@ -1,0 +1,143 @@
+"""Learning loop on generated decision histories where the right answer is known."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stockgate.domain.learning.adjustments import apply_adjustments, learn_adjustments
+from stockgate.domain.learning.fva import edit_verdicts, forecast_value_added
+from stockgate.domain.learning.suggestions import decision_stats, suggest_auto_approval
+
+
+def _history(*, approver_effect: str, n: int = 200, seed: int = 3, promo_share: float = 0.3) -> pd.DataFrame:
+    """Lines where the machine is unbiased; ``approver_effect`` says what the human does to quantities.
+
+    inflate: always +20 %. promo: adds the uplift of promotions the data lacked (the truth), else leaves the line.
+    """
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(50, 150, n)
+    promo = rng.random(n) < promo_share
+    truth = base * np.where(promo, 1.5, 1.0)
+    actual = rng.poisson(truth).astype(float)
+    machine = base  # the machine cannot see the promotions
+    naive = base * rng.uniform(0.6, 1.4, n)
+    proposed = np.round(machine).astype(int)
+    if approver_effect == "inflate":
+        final = np.round(proposed * 1.2).astype(int)
+        reason = np.full(n, "gut_feeling")
+    else:
+        final = np.where(promo, np.round(proposed * 1.5), proposed).astype(int)
+        reason = np.where(promo, "promotion", "unchanged")
+    return pd.DataFrame(
+        {
+            "request_id": [f"r{i}" for i in range(n)],
+            "sku": [f"SKU{i % 5}" for i in range(n)],
+            "location": "S01",
+            "approver": approver_effect,
+            "route": "slack",
+            "reason_category": reason,
+            "sku_class": np.where(base > 100, "A", "B"),
+            "proposed_quantity": proposed,
+            "final_quantity": final,
+            "naive_forecast": naive,
+            "machine_forecast": machine,
+            "actual": actual,
+        }
+    )
+
+
+def test_inflating_approver_shows_negative_value_added() -> None:
+    """An approver who always adds 20 % makes the plan worse than the machine, and over-forecasts."""
+    lines = _history(approver_effect="inflate", promo_share=0.0)
+    table = forecast_value_added(lines, by="approver")
+    row = table.loc["inflate"]
+    assert row["human_vs_machine_pp"] < -5
+    assert row["human_bias"] > row["machine_bias"] + 10
+    assert edit_verdicts(lines).loc["inflate", "verdict"] == "hurt"
+
+
+def test_approver_adding_known_promotions_shows_positive_value_added() -> None:
+    """An approver who adds promotions the data lacked beats the machine, on the promotion lines."""
+    lines = _history(approver_effect="promo")
+    overall = forecast_value_added(lines).iloc[0]
+    assert overall["human_vs_machine_pp"] > 5
+    by_reason = forecast_value_added(lines, by="reason_category")
+    assert by_reason.loc["promotion", "human_vs_machine_pp"] > 10
+    assert by_reason.loc["unchanged", "human_vs_machine_pp"] == pytest.approx(0.0)
+    assert edit_verdicts(lines).loc["promo", "verdict"] == "helped"
+
+
+def test_machine_beats_noisy_naive() -> None:
+    """The machine's value added over seasonal naive is positive when naive is a noisy copy of the truth."""
+    assert forecast_value_added(_history(approver_effect="inflate")).iloc[0]["machine_vs_naive_pp"] > 0
+
+
+def test_recurring_promotion_edits_become_a_proposal_that_is_off_until_enabled() -> None:
+    """Recurring helpful promotion edits give a factor near 1.5, which changes nothing until a person enables it."""
+    proposals = learn_adjustments(_history(approver_effect="promo"), scope="sku")
+    assert proposals and all(p.reason_category == "promotion" for p in proposals)
+    assert all(1.4 <= p.factor <= 1.6 and not p.enabled for p in proposals)
+    forecast = pd.DataFrame({"forecast": [10.0, 10.0], "p90": [14.0, 14.0]})
+    skus = pd.Series([proposals[0].value, "other"])
+    assert apply_adjustments(forecast, proposals, scope_values=skus).equals(forecast)
+    enabled = [proposals[0].__class__(**{**proposals[0].__dict__, "enabled": True, "enabled_by": "ana"})]
+    adjusted = apply_adjustments(forecast, enabled, scope_values=skus)
+    assert adjusted.loc[0, "forecast"] == pytest.approx(10.0 * proposals[0].factor)
+    assert adjusted.loc[1, "forecast"] == 10.0
+
+
+def test_inflating_gut_feeling_edits_are_not_proposed() -> None:
+    """Edits that hurt accuracy never turn into a forecast adjustment."""
+    assert learn_adjustments(_history(approver_effect="inflate", promo_share=0.0), scope="sku") == []
+
+
+def _decisions(unchanged_share: float, n: int = 60) -> pd.DataFrame:
+    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(n):
+        created = start + timedelta(days=i)
+        outcome = "approved" if rng.random() < unchanged_share else "edited"
+        rows.append(
+            {
+                "request_id": f"r{i}",
+                "kind": "purchase_order",
+                "created_at": created,
+                "decided_at": created + timedelta(hours=2 + i % 5),
+                "route": "slack" if i % 3 else "cli",
+                "outcome": outcome,
+                "decided_by": "ana",
+                "total": float(100 + (i % 4) * 100),
+                "confidence": "high",
+                "warnings": 0,
+                "reason_category": None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_auto_approval_suggested_with_evidence_when_nearly_always_unchanged() -> None:
+    """97 %-unchanged small drafts produce one suggestion quoting the threshold, the share and decisions saved."""
+    history = _decisions(unchanged_share=1.0)
+    (suggestion,) = suggest_auto_approval(history, min_decisions=20)
+    assert suggestion.rule["max_total"] == 500.0
+    assert "approved unchanged 100 %" in suggestion.text and "saved 60 decisions" in suggestion.text
+
+
+def test_no_auto_approval_when_people_often_edit() -> None:
+    """When a third of drafts are edited, the history does not support auto-approval."""
+    assert suggest_auto_approval(_decisions(unchanged_share=0.6)) == []
+
+
+def test_decision_stats_report_latency_routes_and_expiries() -> None:
+    """Latency quantiles, route shares and expiry counts come from the history."""
+    history = _decisions(unchanged_share=1.0)
+    history.loc[0, "outcome"] = "expired"
+    stats = decision_stats(history)
+    assert stats["expired"] == 1
+    assert 2.0 <= float(stats["latency_median_h"]) <= 6.0
+    assert set(stats["route_share_pct"]) == {"slack", "cli"}
