@@ -1,0 +1,72 @@
+"""Engines for the ledger (SQLite and Postgres) and the programmatic Alembic upgrade.
+
+SQLite: every transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time, waiting up to 30 s instead of
+failing with "database is locked"), WAL journal for files, foreign keys on. Postgres: default READ COMMITTED;
+the conditional updates need nothing stronger.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from stockgate.errors import ConfigError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_MIGRATION_LOCK = 7_406_170_501
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; ConfigError for a URL SQLAlchemy cannot parse or has no driver for."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise ConfigError(
+            f"Ledger URL '{url}' is not a SQLAlchemy URL: {exc}", hint="e.g. sqlite:///ledger.db"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:
+        raise ConfigError(f"Ledger URL '{parsed.render_as_string()}' cannot be used: {exc}") from None
+
+
+def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    if in_memory:
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the packaged Alembic migrations up to ``revision`` in one transaction (Postgres: under a lock)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)

@@ -1,0 +1,1 @@
+"""Embedded configuration files (the safe default approval policy), read with ``importlib.resources``."""
