@@ -319,7 +319,7 @@ class Ledger:
     def find_commit(self, idempotency_key: str) -> CommitRecord | None:
         """The commit recorded under this key, if any."""
         with self._tx() as session:
-            row = session.scalars(select(CommitRow).where(CommitRow.idempotency_key == idempotency_key)).one_or_none()
+            row = _commit_row(session, idempotency_key)
             return _commit_record(row) if row else None
 
     def record_commit(
@@ -330,9 +330,7 @@ class Ledger:
         at = utc(now or now_utc())
         try:
             with self._tx() as session:
-                if row := session.scalars(
-                    select(CommitRow).where(CommitRow.idempotency_key == idempotency_key)
-                ).one_or_none():
+                if row := _commit_row(session, idempotency_key):
                     return _commit_record(row)
                 result = session.execute(
                     update(RequestRow)
@@ -350,6 +348,8 @@ class Ledger:
                     .execution_options(synchronize_session=False)
                 )
                 if result.rowcount != 1:  # type: ignore[attr-defined]
+                    if row := _commit_row(session, idempotency_key):  # a concurrent committer won
+                        return _commit_record(row)
                     raise CommitError(f"Request {request.id} is no longer approved at version {request.version}; "
                                       "nothing was recorded as committed.")  # fmt: skip
                 row = CommitRow(request_id=request.id, version=request.version, idempotency_key=idempotency_key,
@@ -406,6 +406,10 @@ def _audit(
     reason: str | None = None,
 ) -> None:  # fmt: skip
     session.add(AuditRow(at=at, request_id=request_id, actor=actor, event=event, changes=changes, reason=reason))
+
+
+def _commit_row(session: Session, key: str) -> CommitRow | None:
+    return session.scalars(select(CommitRow).where(CommitRow.idempotency_key == key)).one_or_none()
 
 
 def _commit_record(row: CommitRow) -> CommitRecord:
