@@ -19,7 +19,7 @@ from stockgate.errors import PlanningError
 
 
 def sales_long(sales: pd.DataFrame) -> pd.DataFrame:
-    """The contract's sales (sku, location, date, units[, price]) as the long frame ``unique_id, ds, y[, price]``."""
+    """Contract sales (sku, location, date, units[, price, promo]) as the long frame ``unique_id, ds, y[, ...]``."""
     out = pd.DataFrame(
         {
             "unique_id": [make_unique_id(loc, sku) for loc, sku in zip(sales["location"], sales["sku"], strict=True)],
@@ -29,6 +29,8 @@ def sales_long(sales: pd.DataFrame) -> pd.DataFrame:
     )
     if "price" in sales.columns:
         out["price"] = sales["price"].astype(float)
+    if "promo" in sales.columns:
+        out["promo"] = sales["promo"].astype(float)
     return out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
 
 

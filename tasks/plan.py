@@ -1,0 +1,97 @@
+"""Prefect tasks for replenishment planning: plan, validate the drafts, write them and publish artifacts.
+
+Thin wrappers: the numbers come from ``stockgate.domain.replenish``; the checks from ``validations``; the files
+from ``stockgate.presentation.plan_files``. Only the file-writing task retries (it is the only I/O here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import task
+
+from stockgate.domain.drafts import PurchaseOrder
+from stockgate.domain.replenish.demand import DemandForecast
+from stockgate.domain.replenish.planner import Plan, PlanConfig
+from stockgate.domain.replenish.run import plan_from_inputs
+from stockgate.presentation.plan_files import order_lines_frame, write_plan
+from tasks.artifacts import publish_markdown, publish_table
+from validations.purchase_orders import validate_purchase_orders
+
+
+@task(name="plan-replenishment")
+def plan_orders(
+    *,
+    sales: pd.DataFrame,
+    catalog: pd.DataFrame,
+    inventory: pd.DataFrame,
+    suppliers: pd.DataFrame,
+    freq: str = "D",
+    config: PlanConfig | None = None,
+    warnings: Mapping[str, Sequence[str]] | None = None,
+    forecast: DemandForecast | None = None,
+) -> Plan:
+    """Purchase-order drafts from the contract's frames; publishes a table of the drafts."""
+    plan = plan_from_inputs(
+        sales=sales,
+        catalog=catalog,
+        inventory=inventory,
+        suppliers=suppliers,
+        freq=freq,
+        config=config,
+        warnings=warnings,
+        forecast=forecast,
+    )
+    publish_table("purchase-orders", _order_rows(plan.orders), "Purchase-order drafts, one per supplier.")
+    return plan
+
+
+@task(name="validate-purchase-orders")
+def validate_orders(
+    orders: Sequence[PurchaseOrder], *, catalog: pd.DataFrame, suppliers: pd.DataFrame, run_budget: float | None = None
+) -> Any:
+    """Run the ``purchase_orders`` suite; publishes the outcome. Returns the SuiteResult (``.ok``)."""
+    result = validate_purchase_orders(orders, catalog=catalog, suppliers=suppliers, run_budget=run_budget)
+    rows = [
+        {"check": o.expectation, "column": o.column, "severity": o.severity, "passed": o.passed, "rows": o.failing_rows}
+        for o in result.outcomes
+    ]
+    publish_table("purchase-orders-validation", rows, "Checks on the purchase-order drafts.")
+    return result
+
+
+@task(name="write-purchase-orders", retries=2, retry_delay_seconds=5)
+def write_orders(plan: Plan, out_dir: Path, *, charts: bool = True) -> dict[str, Path]:
+    """Write purchase_orders.json, purchase_order_lines.csv and charts/; publishes the lines as markdown."""
+    written = write_plan(plan, out_dir, charts=charts)
+    lines = order_lines_frame(plan.orders).drop(columns=["reasons", "chart"])
+    publish_markdown("purchase-order-lines", _markdown(lines), f"Lines written to {written['lines']}.")
+    return written
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    """A GitHub-style markdown table (no extra dependency)."""
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def _order_rows(orders: Sequence[PurchaseOrder]) -> list[dict[str, Any]]:
+    return [
+        {
+            "po_id": o.po_id,
+            "supplier": o.supplier_name or o.supplier,
+            "lines": len(o.lines),
+            "total_cost": o.total_cost,
+            "currency": o.currency,
+            "delivery_date": o.delivery_date,
+            "confidence": o.confidence,
+            "flags": o.flags,
+            "summary": o.summary,
+        }
+        for o in orders
+    ]
