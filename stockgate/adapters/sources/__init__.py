@@ -7,5 +7,16 @@ failure is an ``InputError``/``ColumnError`` naming the file, column and rows, w
 from stockgate.adapters.sources.bundle import InputBundle, load_input, load_inputs
 from stockgate.adapters.sources.files import DEFAULT_MAX_BYTES
 from stockgate.adapters.sources.freq import infer_freq
+from stockgate.adapters.sources.mapping import load_sales
+from stockgate.adapters.sources.sales_types import SalesFrame, SalesMapping
 
-__all__ = ["DEFAULT_MAX_BYTES", "InputBundle", "infer_freq", "load_input", "load_inputs"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "InputBundle",
+    "SalesFrame",
+    "SalesMapping",
+    "infer_freq",
+    "load_input",
+    "load_inputs",
+    "load_sales",
+]

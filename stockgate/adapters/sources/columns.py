@@ -60,7 +60,7 @@ def _missing(wanted: str, header: Sequence[str], *, file: str, one_column: bool)
         )
     suggestion = closest(wanted, header)
     if suggestion is not None:
-        hint = f"Did you mean '{suggestion}'? Rename that column to '{wanted}' or map it with the column options."
+        hint = f"Did you mean '{suggestion}'? Use that name, or rename the file's column to '{wanted}'."
     else:
         hint = f"Add the column, or map your own column name onto '{wanted}' with the column options."
     return ColumnError(

@@ -96,13 +96,22 @@ def read_table(
     return table
 
 
+def header_names(path: Path, *, encoding: str | None = None) -> list[str]:
+    """Column names of a CSV (sniffed separator) or Parquet file, as written in the file."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names)
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"is not a readable Parquet file ({exc}).", file=str(path)) from None
+    return sniff_csv(path, encoding=encoding).header
+
+
 def _read_parquet(path: Path, columns: Mapping[str, str], optional: Mapping[str, str]) -> RawTable:
     import pyarrow.parquet as pq
 
-    try:
-        names = list(pq.read_schema(path).names)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"is not a readable Parquet file ({exc}).", file=str(path)) from None
+    names = header_names(path)
     found, notes = resolve_columns(names, required=list(columns), optional=list(optional), file=str(path))
     frame = pq.read_table(path, columns=list(found.values())).to_pandas()
     frame = frame.rename(columns={actual: wanted for wanted, actual in found.items()})

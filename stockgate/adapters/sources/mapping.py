@@ -1,0 +1,168 @@
+"""``load_sales``: sales in a user's own shape (long file, M5 wide, SQL query) as the long frame the forecaster uses.
+
+The result has ``unique_id`` (id columns joined with "/"), ``ds``, ``y`` (+ ``price``, ``promo`` when present)
+and the original id columns, sorted by series and date, plus the period (inferred, or given and checked).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from stockgate.adapters.sources.bundle import find_input_file
+from stockgate.adapters.sources.columns import resolve_columns
+from stockgate.adapters.sources.convert import coerce
+from stockgate.adapters.sources.files import DEFAULT_MAX_BYTES, header_names, read_table
+from stockgate.adapters.sources.freq import infer_freq, normalize_freq, week_start
+from stockgate.adapters.sources.sales_types import SalesFrame, SalesMapping
+from stockgate.adapters.sources.sql import is_sql_url, read_sql, redact_url
+from stockgate.domain.contracts import UNIQUE_ID_SEP
+from stockgate.errors import InputError
+
+LONG_COLUMNS = ("unique_id", "ds", "y")
+
+
+def load_sales(
+    source: str | Path,
+    *,
+    mapping: SalesMapping | None = None,
+    freq: str | None = None,
+    query: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SalesFrame:
+    """Read sales from a file, a contract data folder, an M5 wide file or a SQL URL + query into a SalesFrame.
+
+    ``freq`` overrides the inferred period; daily data given a weekly ``freq`` (``"W-MON"``) is summed into
+    weeks labelled by their first day. Errors are InputError/ColumnError naming file, column and rows.
+    """
+    mapping = mapping or SalesMapping()
+    if is_sql_url(str(source)):
+        raw, label = read_sql(str(source), query), redact_url(str(source))
+        required, optional = _wanted(mapping)
+        found, notes = resolve_columns(list(raw.columns), required=required, optional=optional, file=label)
+        raw = raw.rename(columns={actual: wanted for wanted, actual in found.items()})[[*found, "_row"]]
+    elif mapping.format == "m5":
+        from stockgate.adapters.sources.m5 import read_m5
+
+        raw, notes = read_m5(Path(source), mapping, encoding=encoding, max_bytes=max_bytes)
+        label = str(source)
+    else:
+        raw, notes, label = _read_long_file(Path(source), mapping, encoding=encoding, max_bytes=max_bytes)
+    return to_sales_frame(raw, mapping=mapping, freq=freq, source=label, notes=notes)
+
+
+def _wanted(mapping: SalesMapping) -> tuple[list[str], list[str]]:
+    optional = [c for c in (mapping.price_col, mapping.promo_col) if c]
+    return [*mapping.ids, mapping.date_col, mapping.target_col], optional
+
+
+def _read_long_file(
+    path: Path, mapping: SalesMapping, *, encoding: str | None, max_bytes: int
+) -> tuple[pd.DataFrame, list[str], str]:
+    if path.is_dir():
+        path = find_input_file(path, "sales")
+    if mapping.date_col not in header_names(path, encoding=encoding) and _looks_wide(path, encoding):
+        raise InputError(
+            "looks like an M5 wide file (columns d_1, d_2, ...).",
+            file=str(path),
+            hint="Read it with --format m5 --calendar calendar.csv [--prices sell_prices.csv].",
+        )
+    columns, optional = _kinds(mapping)
+    raw = read_table(path, columns=columns, optional=optional, encoding=encoding, max_bytes=max_bytes)
+    return raw.frame, raw.notes, str(path)
+
+
+def _kinds(mapping: SalesMapping) -> tuple[dict[str, str], dict[str, str]]:
+    """Contract kinds of the required and the optional mapped columns."""
+    required = {**dict.fromkeys(mapping.ids, "str"), mapping.date_col: "date", mapping.target_col: "float"}
+    optional = {name: kind for name, kind in ((mapping.price_col, "float"), (mapping.promo_col, "bool")) if name}
+    return required, optional
+
+
+def _looks_wide(path: Path, encoding: str | None) -> bool:
+    return sum(name.startswith("d_") for name in header_names(path, encoding=encoding)) > 1
+
+
+def to_sales_frame(
+    raw: pd.DataFrame, *, mapping: SalesMapping, freq: str | None, source: str, notes: list[str]
+) -> SalesFrame:
+    """Type the mapped columns, check they are filled, build ``unique_id, ds, y`` and settle the period."""
+    required, optional = _kinds(mapping)
+    raw = coerce(raw, {**required, **optional}, file=source, date_format=mapping.date_format)
+    for column in [*mapping.ids, mapping.date_col, mapping.target_col]:
+        _require_filled(raw, column, source)
+    frame = pd.DataFrame({"unique_id": make_ids(raw, mapping.ids), "ds": raw[mapping.date_col]})
+    frame["y"] = raw[mapping.target_col].astype("float64")
+    for extra, source_column in (("price", mapping.price_col), ("promo", mapping.promo_col)):
+        if source_column and source_column in raw.columns:
+            frame[extra] = raw[source_column]
+    for column in mapping.ids:
+        frame[column] = raw[column]
+    frame, freq = _settle_freq(frame, freq, mapping.ids, source, notes)
+    frame = frame.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+    return SalesFrame(frame, freq, tuple(mapping.ids), source, notes)
+
+
+def _require_filled(raw: pd.DataFrame, column: str, source: str) -> None:
+    empty = raw[column].isna().to_numpy()
+    if empty.any():
+        raise InputError(
+            f"{int(empty.sum())} empty cell(s) in a column every row needs.",
+            file=source,
+            column=column,
+            rows=raw.loc[empty, "_row"].tolist(),
+            hint="Fill them (0 for days without sales) or remove those rows.",
+        )
+
+
+def make_ids(frame: pd.DataFrame, id_cols: tuple[str, ...]) -> pd.Series:
+    """Series ids: the id columns' values joined with "/" (``"S01/SKU1"``), built once per distinct series."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in id_cols:
+        column_codes, uniques = pd.factorize(frame[column])
+        codes = codes * max(len(uniques), 1) + column_codes
+    inverse, _ = pd.factorize(codes)
+    _, first = np.unique(inverse, return_index=True)
+    parts = [frame[column].to_numpy(dtype=object)[first].astype(str) for column in id_cols]
+    labels = pd.array([UNIQUE_ID_SEP.join(p) for p in zip(*parts, strict=True)], dtype="str")
+    return pd.Series(labels.take(inverse), index=frame.index, dtype="str")
+
+
+def _settle_freq(
+    frame: pd.DataFrame, freq: str | None, id_cols: tuple[str, ...], source: str, notes: list[str]
+) -> tuple[pd.DataFrame, str]:
+    inferred = infer_freq(frame["ds"], file=source)
+    wanted = normalize_freq(freq) if freq else inferred
+    if wanted == inferred:
+        return frame, inferred
+    if inferred == "D" and wanted.startswith("W-"):
+        return _to_weeks(frame, wanted, id_cols, notes), wanted
+    raise InputError(
+        f"the dates are {inferred}, which cannot be read as {wanted}.",
+        file=source,
+        column="date",
+        hint=f"Leave out --freq (it is inferred) or give --freq {inferred}.",
+    )
+
+
+def _to_weeks(frame: pd.DataFrame, freq: str, id_cols: tuple[str, ...], notes: list[str]) -> pd.DataFrame:
+    """Daily rows summed into weeks (price averaged, promo if any day had one), labelled by the week's first day.
+
+    The first and last week of the whole history are left out when the days do not cover them fully.
+    """
+    first, last = frame["ds"].min(), frame["ds"].max()
+    frame = frame.assign(ds=week_start(frame["ds"], freq))
+    first_week, last_week = frame["ds"].min(), frame["ds"].max()
+    partial = [
+        week for week, complete in ((first_week, first), (last_week, last - pd.Timedelta(days=6))) if week != complete
+    ]
+    if partial:
+        frame = frame[~frame["ds"].isin(list(partial))]
+        shown = ", ".join(f"{week:%Y-%m-%d}" for week in sorted(set(partial)))
+        notes.append(f"left out the incomplete week(s) starting {shown} when summing days into weeks.")
+    agg: dict[str, str] = {"y": "sum", **dict.fromkeys(id_cols, "first")}
+    agg |= {k: v for k, v in (("price", "mean"), ("promo", "max")) if k in frame.columns}
+    return frame.groupby(["unique_id", "ds"], sort=False, observed=True).agg(agg).reset_index()
