@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from stockgate.cli import data
+from stockgate.cli.plan import plan
 
 app = typer.Typer(
     name="stockgate",
@@ -23,4 +24,5 @@ app = typer.Typer(
 
 # Command groups register here, one line each.
 app.add_typer(data.app, name="data")
+app.command("plan")(plan)
 # (more commands are registered below as they land)
