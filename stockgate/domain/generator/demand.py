@@ -51,7 +51,7 @@ def day_features(config: GeneratorConfig) -> DayFeatures:
     base[(cal["ds"] - pd.Timestamp(config.start)).dt.days.to_numpy()] = cal["holiday"].map(HOLIDAY_EFFECTS).to_numpy()
     sens = np.array([c.christmas for c in CATEGORIES])[:, None]
     holiday = np.where(base[None, :] == 0, 0.0, np.maximum(1 + (base[None, :] - 1) * sens, 0.1))
-    return DayFeatures(np.arange(config.n_days), dates.dayofweek.to_numpy(), dates.dayofyear.to_numpy(), holiday)
+    return DayFeatures(np.arange(config.n_days), dates.day_of_week.to_numpy(), dates.day_of_year.to_numpy(), holiday)
 
 
 def _episodes(starts: np.ndarray, lengths: np.ndarray, n_days: int) -> np.ndarray:

@@ -81,7 +81,7 @@ def inventory_frame(config: GeneratorConfig, plan: Plan, lookup: Lookup, block: 
     lo, hi = np.array([COVER_DAYS[c] for c in cls]).T
     on_hand = np.round(rate * rng.uniform(lo, hi))
     ended = plan.sku_stop[skus] < config.n_days
-    on_hand = np.where(ended, rng.integers(0, 6, skus.size), on_hand)
+    on_hand = np.where(ended & (cls != "out"), rng.integers(0, 6, skus.size), on_hand)
     backorders = np.where((cls == "out") & (rng.random(skus.size) < 0.5), np.ceil(rate * rng.uniform(0.5, 2.0)), 0.0)
     on_order, due_days = _open_orders(rng, cls, rate, skus, lookup)
     on_order = np.where(ended, 0.0, on_order)
