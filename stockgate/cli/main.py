@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from stockgate.cli import data
+from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
 
 app = typer.Typer(
@@ -24,5 +25,6 @@ app = typer.Typer(
 
 # Command groups register here, one line each.
 app.add_typer(data.app, name="data")
+app.command("gateway")(gateway)
 app.command("plan")(plan)
 # (more commands are registered below as they land)

@@ -1,0 +1,1 @@
+"""Bolt listeners: buttons (actions), modal submissions (views) and events (App Home)."""

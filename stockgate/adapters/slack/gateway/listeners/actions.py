@@ -1,0 +1,74 @@
+"""Approve / Edit / Reject buttons on a briefing card.
+
+Every listener acks at once; the work runs after it. The button carries only the request id and the version the
+card was drawn for: a click on an outdated version, or on a request someone else already decided, is refused
+privately and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from stockgate.adapters.slack import views
+from stockgate.adapters.slack.cards import ACTION_APPROVE, ACTION_EDIT, ACTION_REJECT
+from stockgate.adapters.slack.gateway.services import GatewayServices
+from stockgate.adapters.slack.snapshot import RequestSnapshot, parse_button_value
+from stockgate.errors import AlreadyDecided, ApprovalError
+
+
+def current(services: GatewayServices, value: str) -> tuple[RequestSnapshot, int]:
+    """The request named by a button value, refused if it is no longer pending or the version moved on."""
+    try:
+        request_id, version = parse_button_value(value)
+    except (ValueError, KeyError, TypeError):
+        raise ApprovalError("This button does not name an approval request.") from None
+    snap = services.approvals.snapshot(request_id)
+    if not snap.is_pending:
+        who = f" by {snap.decisions[-1].actor}" if snap.decisions else ""
+        raise AlreadyDecided(f"Request {request_id} is already {snap.status}{who}.", hint="Nothing was changed.")
+    if version != snap.version:
+        raise AlreadyDecided(
+            f"You clicked on version {version} of request {request_id}, but the current version is {snap.version}.",
+            hint="Review the updated message and decide again.",
+        )
+    return snap, version
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str | None, str]:
+    action = body["actions"][0]
+    return body["user"]["id"], (body.get("channel") or {}).get("id"), action.get("value", "")
+
+
+def register(app: App, services: GatewayServices) -> None:
+    """Attach the three button listeners to ``app``."""
+
+    @app.action(ACTION_APPROVE)
+    def approve(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user_id, channel, value = _where(body)
+
+        def work() -> None:
+            snap, version = current(services, value)
+            who = services.identify(user_id, snap)
+            services.decide(who, request_id=snap.request_id, version=version, action="approve")
+
+        services.run_later(work, user_id=user_id, channel=channel)
+
+    def opener(build: Any) -> Any:
+        def open_modal(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            user_id, channel, value = _where(body)
+
+            def work() -> None:
+                snap, _ = current(services, value)
+                services.identify(user_id, snap)
+                services.client.views_open(trigger_id=body["trigger_id"], view=build(snap))
+
+            services.run_later(work, user_id=user_id, channel=channel)
+
+        return open_modal
+
+    app.action(ACTION_EDIT)(opener(views.edit_modal))
+    app.action(ACTION_REJECT)(opener(views.reject_modal))

@@ -1,0 +1,96 @@
+"""What the listeners share: the approval store, the authorizer, the notifier, a worker pool and the hooks.
+
+Listeners ``ack()`` first and hand slow work (Slack lookups, the ledger decision, message updates, waking the
+Prefect run) to ``run_later``; a refused or failed click gets a private message saying why and what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+
+from stockgate.adapters.slack.gateway.authz import Authorizer, SlackIdentity
+from stockgate.adapters.slack.notifier import SLACK_FAILURES, SlackNotifier
+from stockgate.adapters.slack.ports import Action, ApprovalsPort
+from stockgate.adapters.slack.snapshot import RequestSnapshot
+from stockgate.errors import StockgateError
+
+log = logging.getLogger(__name__)
+UNEXPECTED = (
+    "Stockgate could not process your click because of an internal error; the request is unchanged unless its "
+    "message says otherwise. Try again in a minute, or decide with `stockgate approvals`."
+)
+OnDecided = Callable[[str], None]
+
+
+@dataclass
+class GatewayServices:
+    """Shared by every listener. ``on_decided(request_id)`` runs in a worker thread after a final decision."""
+
+    approvals: ApprovalsPort
+    authorizer: Authorizer
+    notifier: SlackNotifier
+    on_decided: OnDecided | None = None
+    workers: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="slack"))
+
+    @property
+    def client(self) -> WebClient:
+        return self.notifier.client
+
+    def run_later(self, work: Callable[[], None], *, user_id: str, channel: str | None) -> Future[None]:
+        """Run ``work`` after the ack; refusals and failures become a private message to ``user_id``."""
+        return self.workers.submit(self._guarded, work, user_id, channel)
+
+    def _guarded(self, work: Callable[[], None], user_id: str, channel: str | None) -> None:
+        try:
+            work()
+        except StockgateError as exc:
+            log.info("Slack click by %s refused: %s", user_id, exc)
+            self.tell(user_id, channel, str(exc))
+        except Exception:
+            log.exception("Slack click by %s failed", user_id)
+            self.tell(user_id, channel, UNEXPECTED)
+
+    def tell(self, user_id: str, channel: str | None, text: str) -> None:
+        """A private message: ephemeral in ``channel`` when known, else a direct message."""
+        try:
+            if channel:
+                self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            else:
+                self.client.chat_postMessage(channel=user_id, text=text)
+        except SLACK_FAILURES:
+            log.warning("Could not tell %s: %s", user_id, text)
+
+    def identify(self, user_id: str, snap: RequestSnapshot) -> SlackIdentity:
+        """The verified identity of the clicker for this request (NotAuthorized says why not)."""
+        return self.authorizer.identify(user_id, approvers=snap.approvers)
+
+    def decide(
+        self, who: SlackIdentity, *, request_id: str, version: int, action: Action, **extra: Any
+    ) -> RequestSnapshot:
+        """Record the decision through the one decision path, then redraw the message and wake the run."""
+        after = self.approvals.decide(
+            request_id=request_id,
+            expected_version=version,
+            actor=who.actor,
+            actor_groups=who.groups,
+            action=action,
+            **extra,
+        )
+        self.notifier.refresh(request_id)
+        if after.decisions:
+            self.notifier.audit(request_id, after.decisions[-1])
+        if not after.is_pending and self.on_decided is not None:
+            self._wake(request_id)
+        return after
+
+    def _wake(self, request_id: str) -> None:
+        try:
+            self.on_decided(request_id)  # type: ignore[misc]
+        except Exception:
+            log.exception("on_decided hook failed for request %s; the run re-reads the ledger later", request_id)

@@ -1,0 +1,126 @@
+"""Post approval requests to Slack and keep their messages in step with the ledger.
+
+A request is posted once to the channel (or person) the policy names; its chart and, for large orders, the full
+line list go into the message's thread. After each decision the message is redrawn from the ledger
+(``chat.update``) and the thread gets an audit line. If Slack does not accept a post, the request is queued in the
+``Outbox`` and posted by ``flush_pending_posts`` later; the request can be answered elsewhere meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from stockgate.adapters.slack import cards
+from stockgate.adapters.slack.outbox import Outbox
+from stockgate.adapters.slack.ports import ApprovalsPort
+from stockgate.adapters.slack.snapshot import DecisionLine
+from stockgate.domain.approvals.policy import Policy
+from stockgate.domain.drafts import PurchaseOrder
+
+log = logging.getLogger(__name__)
+SLACK_FAILURES = (SlackApiError, URLError, OSError)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"Slack answered {exc.response.status_code}: {exc.response.get('error')}"
+    return f"Slack unreachable: {type(exc).__name__}"
+
+
+class SlackNotifier:
+    """Everything the project posts to Slack; reads every amount from the ledger through ``approvals``."""
+
+    def __init__(self, client: WebClient, approvals: ApprovalsPort, outbox: Outbox, *, policy: Policy) -> None:
+        self.client = client
+        self.approvals = approvals
+        self.outbox = outbox
+        self.policy = policy
+
+    def post_request(self, request_id: str, *, channel: str, chart_path: Path | None = None) -> bool:
+        """Post the briefing card; False (and queued for ``flush_pending_posts``) when Slack did not take it."""
+        snap = self.approvals.snapshot(request_id)
+        if snap.ts:
+            return True
+        try:
+            response = self.client.chat_postMessage(channel=channel, **cards.request_card(snap))
+        except SLACK_FAILURES as exc:
+            log.warning("Request %s not posted to Slack, queued: %s", request_id, _why(exc))
+            self.outbox.add(request_id, channel=channel, chart_path=chart_path, error=_why(exc))
+            return False
+        posted_channel, ts = str(response["channel"]), str(response["ts"])
+        self.approvals.set_slack_message(request_id, channel=posted_channel, ts=ts)
+        self.outbox.remove(request_id)
+        self._thread_files(snap.draft, channel=posted_channel, ts=ts, chart_path=chart_path)
+        return True
+
+    def _thread_files(self, draft: object, *, channel: str, ts: str, chart_path: Path | None) -> None:
+        uploads: list[dict[str, Any]] = []
+        if chart_path is not None and chart_path.is_file():
+            uploads.append({"file": str(chart_path), "filename": chart_path.name, "title": "Forecast of the key lines"})
+        if isinstance(draft, PurchaseOrder) and cards.needs_attachment(draft):
+            name = f"{draft.po_id}-lines.csv"
+            uploads.append({"content": cards.lines_csv(draft), "filename": name, "title": "All order lines"})
+        for upload in uploads:
+            try:
+                self.client.files_upload_v2(channel=channel, thread_ts=ts, **upload)
+            except SLACK_FAILURES as exc:
+                log.warning("File %s not attached to %s: %s", upload["filename"], ts, _why(exc))
+
+    def flush_pending_posts(self) -> int:
+        """Post every queued request that is still pending; returns how many were posted now."""
+        posted = 0
+        for item in self.outbox.pending():
+            if not self.approvals.snapshot(item.request_id).is_pending:
+                self.outbox.remove(item.request_id)
+                continue
+            posted += self.post_request(item.request_id, channel=item.channel, chart_path=item.chart_path)
+        return posted
+
+    def refresh(self, request_id: str) -> bool:
+        """Redraw the message from the ledger (after a decision, an expiry or a commit); False if not possible."""
+        snap = self.approvals.snapshot(request_id)
+        if not (snap.channel and snap.ts):
+            return False
+        try:
+            self.client.chat_update(channel=snap.channel, ts=snap.ts, **cards.request_card(snap))
+        except SLACK_FAILURES as exc:
+            log.warning("Message of request %s not updated: %s", request_id, _why(exc))
+            return False
+        return True
+
+    def audit(self, request_id: str, decision: DecisionLine) -> None:
+        """Add the decision's audit line to the request's thread."""
+        snap = self.approvals.snapshot(request_id)
+        if snap.channel and snap.ts:
+            self._say(snap.channel, cards.audit_line(decision), thread_ts=snap.ts)
+
+    def remind(self, request_id: str, *, people: list[str], age_hours: float, escalation: bool = False) -> int:
+        """Message each policy person (or group member) with a Slack id; returns how many were told."""
+        snap = self.approvals.snapshot(request_id)
+        text = cards.reminder_text(snap, age_hours=age_hours, escalation=escalation)
+        told = sum(self._say(uid, text) for uid in sorted(self._slack_ids(people)))
+        if snap.channel and snap.ts:
+            self._say(snap.channel, text, thread_ts=snap.ts)
+        return told
+
+    def _slack_ids(self, refs: list[str]) -> set[str]:
+        ids: set[str] = set()
+        for ref in refs:
+            for person in self.policy.members(ref) or {ref}:
+                slack_id = self.policy.people[person].slack_user_id if person in self.policy.people else None
+                ids |= {slack_id} if slack_id else set()
+        return ids
+
+    def _say(self, channel: str, text: str, *, thread_ts: str | None = None) -> bool:
+        try:
+            self.client.chat_postMessage(channel=channel, text=text, thread_ts=thread_ts)
+        except SLACK_FAILURES as exc:
+            log.warning("Message to %s not sent: %s", channel, _why(exc))
+            return False
+        return True

@@ -1,0 +1,76 @@
+"""A small outbox of approval posts that Slack did not accept yet (Slack down, rate limit exhausted).
+
+The request itself is in the ledger and can be answered from the command line or the Prefect UI meanwhile;
+``SlackNotifier.flush_pending_posts`` posts what is queued here when Slack is back. SQLite (stdlib), one row per
+request, safe to share between the flow process and the gateway.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS slack_outbox (
+    request_id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    chart_path TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    queued_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class PendingPost:
+    """One queued post: which request, where, with which chart file, and how it failed last."""
+
+    request_id: str
+    channel: str
+    chart_path: Path | None
+    attempts: int
+    last_error: str | None
+
+
+class Outbox:
+    """Queued posts in a SQLite file (created on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self._path, timeout=30, isolation_level=None)) as db:
+            yield db
+
+    def add(self, request_id: str, *, channel: str, chart_path: Path | None, error: str) -> None:
+        """Queue (or re-queue) a post, counting the attempt and keeping the last error."""
+        chart = str(chart_path) if chart_path else None
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO slack_outbox (request_id, channel, chart_path, attempts, last_error, queued_at) "
+                "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT(request_id) DO UPDATE SET "
+                "attempts = attempts + 1, last_error = excluded.last_error",
+                (request_id, channel, chart, error, datetime.now(UTC).isoformat()),
+            )
+
+    def remove(self, request_id: str) -> None:
+        """Drop a post once Slack accepted it."""
+        with self._connect() as db:
+            db.execute("DELETE FROM slack_outbox WHERE request_id = ?", (request_id,))
+
+    def pending(self) -> list[PendingPost]:
+        """Queued posts, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT request_id, channel, chart_path, attempts, last_error FROM slack_outbox ORDER BY queued_at"
+            ).fetchall()
+        return [PendingPost(r[0], r[1], Path(r[2]) if r[2] else None, r[3], r[4]) for r in rows]
