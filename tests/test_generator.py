@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from stockgate.cli.main import app
 from stockgate.domain.calendar import easter_sunday, holiday_calendar
-from stockgate.domain.contracts import INPUTS, make_unique_id
+from stockgate.domain.contracts import INPUTS, make_unique_id, parse_order_days
 from stockgate.domain.generator import GeneratedData, generate_retail_data, make_config, write_dataset
 from stockgate.errors import StockgateError
 
@@ -23,17 +23,18 @@ N_DAYS = 400
 
 @pytest.fixture(scope="module")
 def data() -> GeneratedData:
-    """A small but complete data set: 300 series over 400 days."""
-    return generate_retail_data(n_series=300, n_days=N_DAYS, seed=11)
+    """A small but complete data set: 100 SKUs at 3 stores over 400 days."""
+    return generate_retail_data(n_series=300, n_days=N_DAYS, seed=11, n_locations=3)
 
 
 @pytest.fixture(scope="module")
 def sales(data: GeneratedData) -> pd.DataFrame:
-    """Sales joined with the per-series truth (pattern, status, cover class)."""
+    """Sales joined with the per-series truth (pattern, status, cover class, trend) and the category."""
     frame = data.sales.assign(
         unique_id=[make_unique_id(a, b) for a, b in zip(data.sales.location, data.sales.sku, strict=True)]
     )
-    return frame.merge(data.profiles.drop(columns=["sku", "location"]), on="unique_id", validate="many_to_one")
+    frame = frame.merge(data.profiles.drop(columns=["sku", "location"]), on="unique_id", validate="many_to_one")
+    return frame.merge(data.catalog[["sku", "category"]], on="sku", validate="many_to_one")
 
 
 KIND_CHECKS = {
@@ -41,7 +42,7 @@ KIND_CHECKS = {
     "int": pd.api.types.is_integer_dtype,
     "float": pd.api.types.is_float_dtype,
     "date": pd.api.types.is_datetime64_any_dtype,
-    "bool": pd.api.types.is_integer_dtype,
+    "bool": pd.api.types.is_bool_dtype,
 }
 
 
@@ -61,16 +62,21 @@ def test_frames_follow_the_contract(data: GeneratedData, name: str) -> None:
     frame, spec = data.contract_frames()[name], INPUTS[name]
     assert tuple(frame.columns) == spec.names
     for column in spec.columns:
-        assert KIND_CHECKS[column.kind](frame[column.name]), (name, column.name, frame[column.name].dtype)
+        values = frame[column.name]
+        if column.kind == "int" and not column.required and pd.api.types.is_float_dtype(values):
+            values = values.dropna()  # optional whole numbers are float with NaN for empty cells, like the loaders
+            assert (values == values.round()).all()
+            values = values.astype("int64")
+        assert KIND_CHECKS[column.kind](values), (name, column.name, values.dtype)
     assert not frame.duplicated(list(spec.key)).any()
     assert frame[list(spec.required)].notna().all().all()
 
 
 def test_sales_values_are_sane(data: GeneratedData) -> None:
-    """Units are whole numbers, prices positive, promo is 0/1, dates end on the last day, SKUs are in the catalog."""
+    """Units are whole numbers, prices positive, promo is a flag, dates end on the last day, SKUs are in the catalog."""
     s = data.sales
     assert np.all(s["units"] == np.round(s["units"])) and (s["price"] > 0).all()
-    assert set(s["promo"].unique()) == {0, 1}
+    assert s["promo"].any() and not s["promo"].all()
     assert s["date"].max() == pd.Timestamp(2026, 10, 31) and s["date"].min() == pd.Timestamp(2025, 9, 27)
     assert set(s["sku"]) <= set(data.catalog["sku"])
 
@@ -110,10 +116,10 @@ def test_discontinued_items_stop_selling(data: GeneratedData, sales: pd.DataFram
 def test_promotions_cut_price_and_lift_demand(data: GeneratedData, sales: pd.DataFrame) -> None:
     """On promo days the price is below the catalog price and smooth sellers sell clearly more."""
     regular = sales["sku"].map(data.catalog.set_index("sku")["price"])
-    assert (sales.loc[sales["promo"] == 1, "price"] < regular[sales["promo"] == 1]).all()
+    assert (sales.loc[sales["promo"], "price"] < regular[sales["promo"]]).all()
     smooth = sales[(sales["pattern"] == "smooth") & (sales["status"] == "active")]
     means = smooth.groupby("promo")["units"].mean()
-    assert means[1] > 1.3 * means[0]
+    assert means[True] > 1.3 * means[False]
 
 
 def test_weekly_pattern_and_christmas_are_visible(sales: pd.DataFrame) -> None:
@@ -125,6 +131,18 @@ def test_weekly_pattern_and_christmas_are_visible(sales: pd.DataFrame) -> None:
     november = smooth[(smooth["date"].dt.month == 11) & (smooth["date"].dt.day < 20)]
     assert december["units"].mean() > 1.2 * november["units"].mean()
     assert (sales.loc[(sales["date"].dt.month == 12) & (sales["date"].dt.day == 25), "units"] == 0).all()
+
+
+def test_yearly_seasonality_and_trends_are_visible(sales: pd.DataFrame) -> None:
+    """Garden sells far more in May than in November; growing series grow faster than shrinking ones."""
+    by_month = sales[sales["category"] == "garden"].groupby(sales["date"].dt.month)["units"].mean()
+    assert by_month[5] > 2 * by_month[11]
+    steady = sales[(sales["pattern"] == "smooth") & (sales["status"] == "active")]
+    early = steady[steady["date"] < steady["date"].min() + pd.Timedelta(days=90)].groupby("unique_id")["units"].mean()
+    late = steady[steady["date"] > steady["date"].max() - pd.Timedelta(days=90)].groupby("unique_id")["units"].mean()
+    growth = (late / early).dropna()
+    trend = steady.groupby("unique_id")["trend"].first().reindex(growth.index)
+    assert growth[trend > 0.2].median() > 1.3 * growth[trend < -0.2].median()
 
 
 def test_stock_outs_censor_sales(data: GeneratedData, sales: pd.DataFrame) -> None:
@@ -149,6 +167,8 @@ def test_suppliers_differ_and_catalog_orders_in_packs(data: GeneratedData) -> No
     assert ((cat["moq"] % cat["pack_size"]) == 0).all() and (cat["pack_size"] >= 1).all()
     assert (cat["unit_cost"] < cat["price"]).all() and (cat["unit_cost"] > 0).all()
     assert cat["name"].str.contains(" ").all() and cat["category"].nunique() >= 5
+    assert sup["order_days"].map(parse_order_days).map(len).nunique() >= 2
+    assert sup["approver_group"].nunique() >= 2 and (sup["lead_time_std_days"] > 0).all()
 
 
 def test_inventory_snapshot_is_plausible(data: GeneratedData) -> None:
@@ -156,9 +176,11 @@ def test_inventory_snapshot_is_plausible(data: GeneratedData) -> None:
     inv = data.inventory.merge(data.profiles, on=["sku", "location"])
     inv = inv.merge(data.catalog.drop(columns=["status"]), on="sku")
     assert (inv["snapshot_date"] == data.sales["date"].max()).all()
-    selling = inv[(inv["status"] != "discontinued") & (inv["recent_demand"] > 0.05)]
-    cover = selling["on_hand"] / selling["recent_demand"]
-    assert (cover[selling["cover_class"] == "low"] < 4).all() and (cover[selling["cover_class"] == "over"] > 30).all()
+    selling = inv[inv["status"] != "discontinued"]
+    rate, on_hand, cls = selling["recent_demand"], selling["on_hand"], selling["cover_class"]
+    assert (on_hand[cls == "low"] <= np.ceil(3 * rate[cls == "low"])).all()
+    assert (on_hand[cls == "over"] >= np.floor(45 * rate[cls == "over"])).all()
+    assert (on_hand[cls == "over"] > 5 * on_hand[cls == "low"].median()).mean() > 0.8
     ordered = inv[inv["on_order"] > 0]
     assert not ordered.empty and ((ordered["on_order"] % ordered["pack_size"]) == 0).all()
     assert (ordered["on_order"] >= ordered["moq"]).all() and (ordered["on_order_due"] > ordered["snapshot_date"]).all()
@@ -173,6 +195,20 @@ def test_holiday_calendar_knows_the_moving_feasts() -> None:
     named = dict(zip(cal["holiday"], cal["ds"].dt.date, strict=True))
     assert named["black_friday"] == date(2025, 11, 28) and named["easter_sunday"] == date(2025, 4, 20)
     assert (cal["holiday"] == "pre_christmas").sum() == 7
+
+
+def test_weekly_output_sums_whole_weeks() -> None:
+    """freq W dates rows by Monday and each week's units equal the sum of the daily units of that week."""
+    daily = generate_retail_data(n_series=12, n_days=70, seed=8)
+    weekly = generate_retail_data(n_series=12, n_days=70, seed=8, freq="W")
+    assert (weekly.sales["date"].dt.day_of_week == 0).all()
+    assert weekly.inventory["snapshot_date"].iloc[0] == pd.Timestamp(2026, 10, 25)  # the Sunday before 31 Oct
+    assert weekly.sales.groupby(["sku", "location"]).size().max() == 10
+    direct = generate_retail_data(n_series=12, n_days=70, seed=8, end=date(2026, 10, 25))
+    week = direct.sales["date"] - pd.to_timedelta(direct.sales["date"].dt.day_of_week, unit="D")
+    sums = direct.sales.groupby(["sku", "location", week])["units"].sum().reset_index(drop=True)
+    assert np.allclose(weekly.sales["units"].to_numpy(), sums.to_numpy())
+    assert not daily.sales["date"].equals(weekly.sales["date"])
 
 
 def test_start_argument_sets_the_first_day() -> None:
@@ -226,8 +262,9 @@ def test_csv_round_trips_to_the_in_memory_frames(tmp_path: Path) -> None:
     """CSV files read back (dates parsed) equal the in-memory frames; empty cells are missing values."""
     summary = write_dataset(out_dir=tmp_path, n_series=50, n_days=40, seed=4, fmt="csv")
     memory = generate_retail_data(n_series=50, n_days=40, seed=4)
-    sales = pd.read_csv(summary.files["sales"], parse_dates=["date"], dtype={"promo": "int8"})
+    sales = pd.read_csv(summary.files["sales"], parse_dates=["date"], dtype={"promo": bool})
     pd.testing.assert_frame_equal(sales, memory.sales, check_dtype=False)
+    assert summary.files["sales"].read_text(encoding="utf-8").splitlines()[1].endswith((",0", ",1"))
     inv = pd.read_csv(summary.files["inventory"], parse_dates=["snapshot_date", "on_order_due"])
     inv = inv.astype({"snapshot_date": "datetime64[ns]", "on_order_due": "datetime64[ns]"})
     pd.testing.assert_frame_equal(inv, memory.inventory, check_dtype=False)

@@ -37,6 +37,7 @@ def generate(
     start: Annotated[
         str | None, typer.Option("--start", help="First sales day, YYYY-MM-DD (default: ends 2026-10-31).")
     ] = None,
+    freq: Annotated[str, typer.Option("--freq", help="D: daily rows; W: weekly totals dated by their Monday.")] = "D",
     truth: Annotated[
         bool, typer.Option("--with-truth", help="Also write _truth/profiles and _truth/stockouts (not inputs).")
     ] = False,
@@ -47,7 +48,7 @@ def generate(
 
     summary = write_dataset(
         out_dir=out, n_series=series, n_days=days, seed=seed, fmt=fmt.value, start=_parse_day(start),
-        n_locations=locations, n_suppliers=suppliers, include_truth=truth, overwrite=overwrite,
+        n_locations=locations, n_suppliers=suppliers, freq=freq.upper(), include_truth=truth, overwrite=overwrite,
     )  # fmt: skip
     for name, path in summary.files.items():
         console.print(f"  {name:<10} {summary.rows[name]:>12,} rows  {path}", highlight=False)

@@ -90,7 +90,7 @@ def iter_blocks(context: Context) -> Iterator[BlockFrames]:
     for index in range(cfg.n_blocks):
         block = make_block(cfg, plan, context.days, prices, index)
         yield BlockFrames(
-            sales=sales_frame(plan, lookup, block),
+            sales=sales_frame(plan, lookup, block, weekly=cfg.freq == "W"),
             inventory=inventory_frame(cfg, plan, lookup, block),
             profiles=profiles_frame(cfg, plan, lookup, block),
             stockouts=stockouts_frame(cfg, plan, lookup, block),
@@ -110,15 +110,17 @@ def generate_retail_data(
     end: date | None = None,
     n_locations: int | None = None,
     n_suppliers: int | None = None,
+    freq: str = "D",
 ) -> GeneratedData:
     """Generate ``n_series`` SKU x location daily series over ``n_days`` days in memory (same seed, same data).
 
-    Defaults: the last day is ``DEFAULT_END`` (2026-10-31), up to 10 locations, 3-12 suppliers. For large sizes
+    Defaults: the last day is ``DEFAULT_END`` (2026-10-31), up to 10 locations, 3-12 suppliers. ``freq="W"``
+    sums sales over Monday-Sunday weeks dated by their Monday (window cut to whole weeks). For large sizes
     use ``write_dataset``, which streams blocks to files. StockgateError when an argument is out of range.
     """
     config = make_config(
         n_series=n_series, n_days=n_days, seed=seed, start=start, end=end, n_locations=n_locations,
-        n_suppliers=n_suppliers,
+        n_suppliers=n_suppliers, freq=freq,
     )  # fmt: skip
     context = prepare(config)
     blocks = list(iter_blocks(context))

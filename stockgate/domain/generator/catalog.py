@@ -140,7 +140,7 @@ def make_catalog(config: GeneratorConfig, *, category_index: np.ndarray, status:
             "price": price,
             "pack_size": packs.astype("int64"),
             "moq": moq.astype("int64"),
-            "shelf_life_days": pd.array(shelf, dtype="Int64"),
+            "shelf_life_days": np.array([np.nan if v is None else v for v in shelf], dtype=float),
             "status": pd.array(status, dtype="str"),
         }
     )

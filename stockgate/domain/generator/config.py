@@ -30,6 +30,7 @@ class GeneratorConfig:
     end: date
     n_locations: int
     n_suppliers: int
+    freq: str = "D"
 
     @property
     def start(self) -> date:
@@ -65,8 +66,13 @@ def make_config(
     end: date | None = None,
     n_locations: int | None = None,
     n_suppliers: int | None = None,
+    freq: str = "D",
 ) -> GeneratorConfig:
-    """Check the arguments and fill defaults; StockgateError with a fix hint when one is out of range."""
+    """Check the arguments and fill defaults; StockgateError with a fix hint when one is out of range.
+
+    With ``freq="W"`` the window is cut to whole Monday-Sunday weeks (``n_days`` rounded down to weeks).
+    """
+    _check(freq in ("D", "W"), f"freq must be D (daily) or W (weekly), got {freq!r}.", "Pass --freq D or W.")
     _check(1 <= n_series <= MAX_SERIES, f"series must be between 1 and {MAX_SERIES}, got {n_series}.", "Pass e.g. 200.")
     _check(n_days >= MIN_DAYS, f"days must be at least {MIN_DAYS}, got {n_days}.", "Pass e.g. 730 for two years.")
     _check(seed >= 0, f"seed must be a non-negative integer, got {seed}.", "Pass e.g. 42.")
@@ -82,6 +88,11 @@ def make_config(
     if n_suppliers is None:
         n_suppliers = max(3, min(12, n_skus // 25))
     _check(n_suppliers >= 1, f"suppliers must be at least 1, got {n_suppliers}.", "Pass e.g. 4.")
+    if freq == "W":
+        n_days -= n_days % 7
+        start = start + timedelta(days=-start.weekday() % 7) if start is not None else None
+        end = end - timedelta(days=(end.weekday() + 1) % 7) if end is not None else None
     if end is None:
-        end = start + timedelta(days=n_days - 1) if start is not None else DEFAULT_END
-    return GeneratorConfig(n_series, n_days, seed, end, n_locations, n_suppliers)
+        default_end = DEFAULT_END - timedelta(days=(DEFAULT_END.weekday() + 1) % 7 if freq == "W" else 0)
+        end = start + timedelta(days=n_days - 1) if start is not None else default_end
+    return GeneratorConfig(n_series, n_days, seed, end, n_locations, n_suppliers, freq)

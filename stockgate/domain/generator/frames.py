@@ -42,19 +42,35 @@ def unique_ids(plan: Plan, lookup: Lookup, series: np.ndarray) -> np.ndarray:
     return loc + UNIQUE_ID_SEP + lookup.sku_codes[plan.series_sku[series]].astype(object)
 
 
-def sales_frame(plan: Plan, lookup: Lookup, block: Block) -> pd.DataFrame:
-    """Sales rows of a block, sorted by sku, location and date; rows start at each SKU's first day."""
+def _weekly(block: Block, first: np.ndarray, dates: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Sum units over Monday-Sunday weeks (mean price, promo if any day was), labelled by the Monday."""
+    n = block.units.shape[0]
+    price = np.round(block.price.reshape(n, -1, 7).mean(axis=2), 2)
+    return (
+        block.units.reshape(n, -1, 7).sum(axis=2),
+        price,
+        np.asarray(block.promo.reshape(n, -1, 7).any(axis=2)),
+        first // 7,
+        dates[::7],
+    )
+
+
+def sales_frame(plan: Plan, lookup: Lookup, block: Block, *, weekly: bool = False) -> pd.DataFrame:
+    """Sales rows of a block, sorted by sku, location and date; rows start at each SKU's first day (or week)."""
     skus, locs = plan.series_sku[block.series], plan.series_location[block.series]
-    mask = np.arange(block.units.shape[1])[None, :] >= plan.sku_start[skus][:, None]
+    units, price, promo, first, dates = block.units, block.price, block.promo, plan.sku_start[skus], lookup.dates
+    if weekly:
+        units, price, promo, first, dates = _weekly(block, first, dates)
+    mask = np.arange(units.shape[1])[None, :] >= first[:, None]
     counts = mask.sum(axis=1)
     return pd.DataFrame(
         {
             "sku": _text(np.repeat(lookup.sku_codes[skus], counts)),
             "location": _text(np.repeat(lookup.location_codes[locs], counts)),
-            "date": np.broadcast_to(lookup.dates, mask.shape)[mask],
-            "units": block.units[mask],
-            "price": block.price[mask],
-            "promo": block.promo[mask].astype("int8"),
+            "date": np.broadcast_to(dates, mask.shape)[mask],
+            "units": units[mask],
+            "price": price[mask],
+            "promo": promo[mask],
         }
     )
 
@@ -103,7 +119,7 @@ def inventory_frame(config: GeneratorConfig, plan: Plan, lookup: Lookup, block: 
 
 
 def profiles_frame(config: GeneratorConfig, plan: Plan, lookup: Lookup, block: Block) -> pd.DataFrame:
-    """Truth per series (not part of the contract): pattern, life cycle, recent demand and cover class."""
+    """Truth per series (not in the contract): pattern, life cycle, recent demand (units/day), trend (log/year)."""
     skus = plan.series_sku[block.series]
     stop = plan.sku_stop[skus]
     return pd.DataFrame(
@@ -117,6 +133,7 @@ def profiles_frame(config: GeneratorConfig, plan: Plan, lookup: Lookup, block: B
             "last_demand_date": lookup.dates[np.minimum(stop, config.n_days) - 1],
             "recent_demand": block.expected[:, -RECENT_DAYS:].mean(axis=1),
             "elasticity": plan.sku_elasticity[skus],
+            "trend": plan.trend[block.series],
             "cover_class": _text(np.array(COVER_CLASSES)[plan.cover_class[block.series]]),
         }
     )

@@ -46,6 +46,7 @@ class _TableSink:
 
     def append(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
+            frame = frame.astype({c: "int8" for c in frame.columns if frame[c].dtype == bool})  # 0/1, not True/False
             with self.path.open("a" if self.rows else "w", encoding="utf-8", newline="") as handle:
                 frame.to_csv(
                     handle, header=self.rows == 0, index=False, float_format="%.10g", date_format="%Y-%m-%d",
@@ -97,6 +98,7 @@ def write_dataset(
     end: date | None = None,
     n_locations: int | None = None,
     n_suppliers: int | None = None,
+    freq: str = "D",
     include_truth: bool = False,
     overwrite: bool = False,
 ) -> WriteSummary:
@@ -109,7 +111,7 @@ def write_dataset(
         raise StockgateError(f"format must be csv or parquet, got {fmt!r}.", hint="Pass --format csv or parquet.")
     config = make_config(
         n_series=n_series, n_days=n_days, seed=seed, start=start, end=end, n_locations=n_locations,
-        n_suppliers=n_suppliers,
+        n_suppliers=n_suppliers, freq=freq,
     )  # fmt: skip
     out_dir = Path(out_dir)
     _check_target(out_dir, overwrite)
