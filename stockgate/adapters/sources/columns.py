@@ -63,6 +63,4 @@ def _missing(wanted: str, header: Sequence[str], *, file: str, one_column: bool)
         hint = f"Did you mean '{suggestion}'? Use that name, or rename the file's column to '{wanted}'."
     else:
         hint = f"Add the column, or map your own column name onto '{wanted}' with the column options."
-    return ColumnError(
-        f"required column '{wanted}' is missing; the file has {shown}.", file=file, column=wanted, hint=hint
-    )
+    return ColumnError(f"required column '{wanted}' is missing; found {shown}.", file=file, column=wanted, hint=hint)

@@ -52,10 +52,12 @@ def _bad_bytes_error(
     path: Path, buf: bytes, start: int, encoding: str, *, line: int = 1, offset: int = 0
 ) -> InputError:
     line += buf.count(b"\n", 0, start)
+    line_start = buf.rfind(b"\n", 0, start)
+    where = f", position {start - line_start}" if line_start >= 0 or offset == 0 else ""  # 1-based, in bytes
     bad = buf[start : start + 4]
     label = "UTF-8" if encoding.startswith("utf") else encoding
     return InputError(
-        f"line {line} (byte {offset + start}) holds bytes {bad!r} that are not valid {label} text.",
+        f"line {line}{where} (byte offset {offset + start}) holds bytes {bad!r} that are not valid {label} text.",
         file=str(path),
         rows=[line],
         hint=_ENCODING_HINT,

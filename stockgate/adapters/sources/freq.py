@@ -51,5 +51,5 @@ def normalize_freq(freq: str) -> str:
 def week_start(dates: pd.Series, freq: str) -> pd.Series:
     """Each date moved back to the start of its week; ``"W-MON"`` weeks run Monday..Sunday, labelled Monday."""
     anchor = _WEEKDAY_CODES.index(freq.split("-", 1)[1])
-    back = (dates.dt.weekday - anchor) % 7
+    back = (dates.dt.day_of_week - anchor) % 7
     return (dates - pd.to_timedelta(back, unit="D")).astype("datetime64[ns]")

@@ -42,7 +42,8 @@ def load_sales(
     if is_sql_url(str(source)):
         raw, label = read_sql(str(source), query), redact_url(str(source))
         required, optional = _wanted(mapping)
-        found, notes = resolve_columns(list(raw.columns), required=required, optional=optional, file=label)
+        header = [name for name in raw.columns if name != "_row"]
+        found, notes = resolve_columns(header, required=required, optional=optional, file=label)
         raw = raw.rename(columns={actual: wanted for wanted, actual in found.items()})[[*found, "_row"]]
     elif mapping.format == "m5":
         from stockgate.adapters.sources.m5 import read_m5

@@ -47,14 +47,14 @@ def read_sql(url: str, query: str | None) -> pd.DataFrame:
     try:
         with engine.connect() as connection:
             frame = pd.read_sql_query(text(statement), connection)
-    except SQLAlchemyError as exc:
-        raise InputError(f"the query failed: {_first_line(exc)}", file=label, hint="Check the query.") from None
+    except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+        cause = exc.__cause__ if isinstance(exc.__cause__, SQLAlchemyError) else exc
+        raise InputError(f"the query failed: {_first_line(cause)}", file=label, hint="Check the query.") from None
     finally:
         engine.dispose()
     if frame.empty:
         raise InputError("the query returned no rows.", file=label, hint="Check its WHERE clause and table.")
-    frame["_row"] = np.arange(1, len(frame) + 1, dtype="int64")
-    return frame
+    return frame.assign(_row=np.arange(1, len(frame) + 1, dtype="int64"))
 
 
 def _check_sqlite_file(url: str, label: str) -> None:
