@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from stockgate.cli import data
+from stockgate.cli.copy import copy as copy_command
 from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
 
@@ -27,4 +28,5 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.command("gateway")(gateway)
 app.command("plan")(plan)
+app.command("copy")(copy_command)
 # (more commands are registered below as they land)

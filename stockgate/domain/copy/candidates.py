@@ -10,6 +10,8 @@ Five kinds of candidate, one per SKU at most (the first that applies, in this or
   the draft offers the brand's clearance discount;
 - ``rising_seller``: units of the last ``rising_window_days`` are ``rising_growth_pct`` above the window before,
   with enough stock to keep selling.
+
+Discontinued items only ever get clearance (overstock) copy.
 """
 
 from __future__ import annotations
@@ -114,7 +116,10 @@ def _sku_table(
 def _classify(sku: str, row: pd.Series, sales: pd.DataFrame | None, ctx: _Context) -> Candidate | None:
     base: dict[str, Fact] = {"sku": sku, "name": str(row["name"]), "price": _money(row["price"])}
     base |= {"as_of": ctx.as_of.isoformat(), "on_hand": _num(row["on_hand"])}
+    discontinued = str(row["status"]).lower() == "discontinued"
     for kind in CandidateKind:
+        if discontinued and kind is not CandidateKind.OVERSTOCK:
+            continue
         found = _DETECTORS[kind](row, sales, ctx)
         if found is not None:
             score, facts = found

@@ -111,19 +111,29 @@ def check_required_wording(
     *, channel: str, content: str, facts: Mapping[str, Any], rules: Sequence[Rule], money: Mapping[str, Any]
 ) -> Finding:
     """Each brand rule whose fact is present (and whose channels include this one) has its phrase in the text."""
-    shown = display_facts(facts, money=Money.model_validate(money))
     missing = []
+    for name, phrase in required_phrases(channel=channel, facts=facts, rules=rules, money=money):
+        if phrase is None:
+            missing.append(f"{name}: the phrase needs a fact this draft lacks")
+        elif _squash(phrase).lower() not in _squash(content).lower():
+            missing.append(f"{name}: '{phrase}' is missing")
+    return Finding(not missing, "; ".join(missing))
+
+
+def required_phrases(
+    *, channel: str, facts: Mapping[str, Any], rules: Sequence[Rule], money: Mapping[str, Any]
+) -> list[tuple[str, str | None]]:
+    """``(rule name, filled-in phrase)`` for each rule that applies; the phrase is None when a fact is missing."""
+    shown = display_facts(facts, money=Money.model_validate(money))
+    phrases: list[tuple[str, str | None]] = []
     for rule in rules:
         if facts.get(rule["when_fact"]) is None or (rule.get("channels") and channel not in rule["channels"]):
             continue
         try:
-            phrase = str(rule["phrase"]).format(**shown)
-        except KeyError as exc:
-            missing.append(f"{rule['name']}: the phrase needs the fact {exc}, which this draft lacks")
-            continue
-        if _squash(phrase).lower() not in _squash(content).lower():
-            missing.append(f"{rule['name']}: '{phrase}' is missing")
-    return Finding(not missing, "; ".join(missing))
+            phrases.append((str(rule["name"]), str(rule["phrase"]).format(**shown)))
+        except (KeyError, IndexError, ValueError):
+            phrases.append((str(rule["name"]), None))
+    return phrases
 
 
 def check_placeholders(*, content: str) -> Finding:
