@@ -38,7 +38,9 @@ POLICY = {
     "kinds": {
         "purchase_order": {
             "default": {"route": "one_approver", "approvers": ["group:buyers"], "channel": CHANNEL},
-            "rules": [{"name": "big", "when": {"min_total": 10000}, "route": "four_eyes", "approvers": ["group:buyers"]}],
+            "rules": [
+                {"name": "big", "when": {"min_total": 10000}, "route": "four_eyes", "approvers": ["group:buyers"]}
+            ],
         },
         "copy": {"default": {"route": "one_approver", "approvers": ["alice", "bob"]}},
     },
@@ -133,7 +135,9 @@ class RunningGateway:
     url: str
     decided: list[str] = field(default_factory=list)
 
-    def post(self, payload: dict[str, Any], *, headers: dict[str, str] | None = None, body: str | None = None) -> httpx.Response:
+    def post(
+        self, payload: dict[str, Any], *, headers: dict[str, str] | None = None, body: str | None = None
+    ) -> httpx.Response:
         text = body if body is not None else form_body(payload)
         return httpx.post(self.url + "/slack/events", content=text, headers=headers or signed_headers(SECRET, text))
 

@@ -24,6 +24,7 @@ class Call:
 
     method: str
     args: dict[str, Any]
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,9 +44,11 @@ class FakeSlackState:
             self._ts += 1
             return f"1700000000.{self._ts:06d}"
 
-    def record(self, method: str, args: dict[str, Any]) -> None:
+    def record(self, method: str, args: dict[str, Any]) -> Call:
+        call = Call(method, args)
         with self.lock:
-            self.calls.append(Call(method, args))
+            self.calls.append(call)
+        return call
 
     def calls_to(self, method: str) -> list[Call]:
         """Recorded calls of one method, in order."""
@@ -86,7 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         ctype = self.headers.get("Content-Type", "")
-        if raw and ctype.startswith("application/json"):
+        if parsed.path.startswith("/upload/"):
+            args["_bytes"] = len(raw)
+        elif raw and ctype.startswith("application/json"):
             args.update(json.loads(raw))
         elif raw and ctype.startswith("application/x-www-form-urlencoded"):
             args.update(parse_qsl(raw.decode()))
@@ -103,12 +108,13 @@ class _Handler(BaseHTTPRequestHandler):
             method = "response_url"
         elif method.startswith("upload/"):
             method = "upload"
-        state.record(method, args)
+        call = state.record(method, args)
         forced = state.forced.get(method)
         if state.down or forced:
             status, headers = (503, {}) if state.down else forced.pop(0)  # type: ignore[union-attr]
             return self._send(status, {"ok": False, "error": "ratelimited" if status == 429 else "fatal"}, headers)
-        self._send(200, self._answer(method, args))
+        call.response = self._answer(method, args)
+        self._send(200, call.response)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         state = self.server.state

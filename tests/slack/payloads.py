@@ -75,7 +75,9 @@ def form_body(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload)})
 
 
-def signed_headers(secret: str, body: str, *, timestamp: int | None = None, content_type: str = "form") -> dict[str, str]:
+def signed_headers(
+    secret: str, body: str, *, timestamp: int | None = None, content_type: str = "form"
+) -> dict[str, str]:
     """Headers with Slack's ``v0`` signature of ``body`` at ``timestamp`` (default: now)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)

@@ -136,7 +136,9 @@ def test_app_home_lists_pending_with_age(gateway: RunningGateway, slack: FakeSla
     """Opening the Home tab publishes the viewer's pending requests with their age."""
     rid = gateway.open(make_po())
     body = json.dumps(home_opened(BOB))
-    response = gateway.post({}, body=body, headers=signed_headers("test-signing-secret-0123456789", body, content_type="json"))
+    response = gateway.post(
+        {}, body=body, headers=signed_headers("test-signing-secret-0123456789", body, content_type="json")
+    )
     assert response.status_code == 200
     call = wait_for(lambda: slack.state.calls_to("views.publish"))[0].args
     assert call["user_id"] == BOB and rid in json.dumps(call["view"]) and "waiting 0 h" in json.dumps(call["view"])
