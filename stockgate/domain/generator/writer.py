@@ -6,6 +6,7 @@ run leaves the target folder as it was. Output is byte-identical for the same ar
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from stockgate.domain.contracts import INPUTS
@@ -45,13 +47,9 @@ class _TableSink:
         self._schema: pa.Schema | None = None
 
     def append(self, frame: pd.DataFrame) -> None:
+        """Write ``frame`` after what was written so far."""
         if self.fmt == "csv":
-            frame = frame.astype({c: "int8" for c in frame.columns if frame[c].dtype == bool})  # 0/1, not True/False
-            with self.path.open("a" if self.rows else "w", encoding="utf-8", newline="") as handle:
-                frame.to_csv(
-                    handle, header=self.rows == 0, index=False, float_format="%.10g", date_format="%Y-%m-%d",
-                    lineterminator="\n",
-                )  # fmt: skip
+            self._append_csv(frame)
         else:
             table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
             if self._writer is None:
@@ -60,9 +58,34 @@ class _TableSink:
             self._writer.write_table(table)
         self.rows += len(frame)
 
+    def _append_csv(self, frame: pd.DataFrame) -> None:
+        """Dates as YYYY-MM-DD, flags as 0/1, missing values as empty cells, quotes only where a value needs them."""
+        frame = frame.astype({c: "int8" for c in frame.columns if frame[c].dtype == bool})
+        with self.path.open("ab" if self.rows else "wb") as handle:
+            if not self.rows:
+                handle.write((",".join(frame.columns) + "\n").encode("utf-8"))
+            handle.write(_csv_bytes(frame))
+
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV rows without header: Arrow's writer (10x faster than pandas) unless a value needs quoting."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)  # NaN and NaT become nulls = empty cells
+    for i, column in enumerate(table.schema):
+        if pa.types.is_timestamp(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(pa.date32()))
+    buffer = io.BytesIO()
+    try:
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+    except pa.ArrowInvalid:  # a comma or quote inside a value, e.g. order days "Mon,Thu"
+        text = frame.to_csv(
+            header=False, index=False, float_format="%.15g", date_format="%Y-%m-%d", lineterminator="\n"
+        )
+        return text.encode("utf-8")
+    return buffer.getvalue()
 
 
 def _existing(out_dir: Path) -> list[Path]:
