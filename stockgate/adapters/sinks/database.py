@@ -7,11 +7,12 @@ row's reference, also when two processes race.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, ProgrammingError, SQLAlchemyError
 
 from stockgate.adapters.ledger.engine import make_engine
 from stockgate.errors import CommitError
@@ -34,10 +35,18 @@ class DatabaseSink:
             Column("created_at", DateTime(timezone=True), nullable=False),
         )
         self._ready = False
+        self._lock = threading.Lock()
 
     def _ensure_table(self) -> None:
-        if not self._ready:
-            self._table.metadata.create_all(self._engine)
+        """Create the table once; a concurrent creator (thread or process) winning the race is fine."""
+        with self._lock:
+            if self._ready:
+                return
+            try:
+                self._table.metadata.create_all(self._engine)
+            except (IntegrityError, ProgrammingError):
+                if not inspect(self._engine).has_table(self._table.name):
+                    raise
             self._ready = True
 
     def commit(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> str:
