@@ -4,11 +4,13 @@ clickers who may not decide. Refusals are private messages; nothing changes in t
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from stockgate.adapters.slack.cards import ACTION_APPROVE
 from stockgate.adapters.slack.snapshot import button_value
+from stockgate.services.decisions import open_request
 from tests.slack.conftest import ALICE, BOB, CAROL, EVE, SECRET, RunningGateway, make_po, wait_for
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.payloads import block_action, form_body, signed_headers
@@ -121,3 +123,16 @@ def test_click_on_unknown_request_is_explained(gateway: RunningGateway, slack: F
     """A button naming no request gets a private message, not an error page."""
     gateway.post({}, body=_approve_body(BOB, "AR-missing"))
     assert "No approval request" in _refusal(slack, BOB)
+
+
+def test_late_click_on_expired_request_is_refused_and_card_redrawn(gateway: RunningGateway, slack: FakeSlack) -> None:
+    """A click after the timeout expires the request, commits nothing, tells the clicker, and redraws the card."""
+    approvals = gateway.gateway.services.approvals
+    opened = datetime.now(UTC) - timedelta(days=8)
+    rid = open_request(approvals.ledger, approvals.policy, draft=make_po(), started_by="carol", now=opened).id  # type: ignore[attr-defined]
+    gateway.gateway.services.notifier.post_request(rid, channel="C0BUY")
+    gateway.post({}, body=_approve_body(ALICE, rid))
+    assert "expired" in _refusal(slack, ALICE)
+    assert _status(gateway, rid) == "expired"
+    wait_for(lambda: "Expired without a decision" in str([c.args for c in slack.state.calls_to("chat.update")]))
+    assert gateway.decided == []

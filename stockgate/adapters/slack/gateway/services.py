@@ -18,7 +18,7 @@ from stockgate.adapters.slack.gateway.authz import Authorizer, SlackIdentity
 from stockgate.adapters.slack.notifier import SLACK_FAILURES, SlackNotifier
 from stockgate.adapters.slack.ports import Action, ApprovalsPort
 from stockgate.adapters.slack.snapshot import RequestSnapshot
-from stockgate.errors import StockgateError
+from stockgate.errors import AlreadyDecided, StockgateError
 
 log = logging.getLogger(__name__)
 UNEXPECTED = (
@@ -74,14 +74,18 @@ class GatewayServices:
         self, who: SlackIdentity, *, request_id: str, version: int, action: Action, **extra: Any
     ) -> RequestSnapshot:
         """Record the decision through the one decision path, then redraw the message and wake the run."""
-        after = self.approvals.decide(
-            request_id=request_id,
-            expected_version=version,
-            actor=who.actor,
-            actor_groups=who.groups,
-            action=action,
-            **extra,
-        )
+        try:
+            after = self.approvals.decide(
+                request_id=request_id,
+                expected_version=version,
+                actor=who.actor,
+                actor_groups=who.groups,
+                action=action,
+                **extra,
+            )
+        except AlreadyDecided:
+            self.notifier.refresh(request_id)  # e.g. expired just now: show it
+            raise
         self.notifier.refresh(request_id)
         if after.decisions:
             self.notifier.audit(request_id, after.decisions[-1])

@@ -25,6 +25,8 @@ def current(services: GatewayServices, value: str) -> tuple[RequestSnapshot, int
     except (ValueError, KeyError, TypeError):
         raise ApprovalError("This button does not name an approval request.") from None
     snap = services.approvals.snapshot(request_id)
+    if not snap.is_pending or version != snap.version:
+        services.notifier.refresh(request_id)  # the message may be stale (decided elsewhere, edited, expired)
     if not snap.is_pending:
         who = f" by {snap.decisions[-1].actor}" if snap.decisions else ""
         raise AlreadyDecided(f"Request {request_id} is already {snap.status}{who}.", hint="Nothing was changed.")
