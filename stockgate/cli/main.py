@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import typer
 
-from stockgate.cli import data
+from stockgate.cli import approvals, data
 from stockgate.cli.copy import copy as copy_command
 from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
+from stockgate.cli.validate import validate
 
 app = typer.Typer(
     name="stockgate",
@@ -26,7 +27,9 @@ app = typer.Typer(
 
 # Command groups register here, one line each.
 app.add_typer(data.app, name="data")
+app.add_typer(approvals.app, name="approvals")
 app.command("gateway")(gateway)
 app.command("plan")(plan)
 app.command("copy")(copy_command)
+app.command("validate")(validate)
 # (more commands are registered below as they land)
