@@ -16,7 +16,9 @@ class ReplenishParams(BaseModel):
     as_of: date | None = Field(None, description="Plan as of this date; default: the last sales date.")
     horizon_days: int = Field(28, ge=7, le=180, description="Days to forecast.")
     started_by: str = Field("scheduler", description="Who started the run; they never approve it alone.")
-    sink: Literal["files", "database", "webhook"] = Field("files", description="Where approved orders go.")
+    sink: str | None = Field(
+        None, description="Where approved orders go (files:<folder>, db:<url>, webhook:<url>); default: settings."
+    )
     wait: Literal["auto", "pause", "suspend"] = Field(
         "auto", description="auto: suspend when run from a deployment (frees the worker), pause when run locally."
     )
@@ -28,7 +30,7 @@ class CopyParams(BaseModel):
     data_dir: str = Field(description="Folder with the inputs, as for replenishment.")
     out_dir: str | None = Field(None, description="Where drafts go; default: <data_dir>/runs/<run name>.")
     started_by: str = Field("scheduler", description="Who started the run.")
-    sink: Literal["files", "database", "webhook"] = Field("files", description="Where approved copy is published.")
+    sink: str | None = Field(None, description="Where approved copy is published; default: settings.")
     wait: Literal["auto", "pause", "suspend"] = Field("auto", description="How to wait for decisions.")
 
 

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     )
     policy_file: Path | None = Field(None, description="Approval policy YAML; default: the embedded safe policy.")
     brand_file: Path | None = Field(None, description="Brand voice YAML for copy; default: the embedded one.")
+    procurement_sink: str | None = Field(
+        None, description="Where approved orders go: files:<folder>, db:<url> or webhook:<url>; default files in home."
+    )
+    publishing_sink: str | None = Field(
+        None, description="Where approved copy goes, same forms; default files in home."
+    )
     currency: str = Field("EUR", description="Currency of costs and budgets when suppliers do not say.")
     timezone: str = Field("Europe/Berlin", description="Timezone for order days, schedules and run names.")
 
@@ -66,6 +72,12 @@ class Settings(BaseSettings):
     def resolved_ledger_url(self) -> str:
         """The ledger URL, defaulting to a SQLite file in ``home``."""
         return self.ledger_url or f"sqlite:///{(self.home / 'ledger.db').resolve()}"
+
+    def sink_spec(self, kind: str) -> str:
+        """The sink spec for ``purchase_order`` or ``copy`` drafts, defaulting to a folder in ``home``."""
+        if kind == "copy":
+            return self.publishing_sink or f"files:{(self.home / 'published').resolve()}"
+        return self.procurement_sink or f"files:{(self.home / 'procurement').resolve()}"
 
     @property
     def slack_enabled(self) -> bool:

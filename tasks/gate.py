@@ -1,0 +1,140 @@
+"""Prefect tasks of the approval gate: open one request per draft, tell the approvers, commit what is approved.
+
+The ledger decides everything: tasks only read and write it through ``stockgate.services``. Commits retry (a
+sink may be briefly down) and are exactly-once by their idempotency key, so a retried task or a re-run of a
+suspended flow never commits twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from prefect import task
+
+from stockgate.adapters.ledger import Ledger
+from stockgate.adapters.sinks import make_sink
+from stockgate.domain.approvals.policy import Policy, load_policy
+from stockgate.domain.approvals.requests import ApprovalRequest, Status
+from stockgate.domain.drafts import CopyDraft, DraftKind, PurchaseOrder
+from stockgate.services.commits import CommitOutcome, commit_approved
+from stockgate.services.decisions import open_request
+from stockgate.services.sweep import LogReminders, Reminders
+from stockgate.settings import Settings
+from tasks.artifacts import publish_table
+
+log = logging.getLogger(__name__)
+
+
+def ledger_and_policy(settings: Settings) -> tuple[Ledger, Policy]:
+    """The ledger and the approval policy the settings name."""
+    return Ledger(settings.resolved_ledger_url), load_policy(settings.policy_file)
+
+
+def reminders_for(settings: Settings, ledger: Ledger, policy: Policy) -> Reminders:
+    """Slack reminders when a bot token is set, else reminders in the log."""
+    if not settings.slack_enabled:
+        return LogReminders()
+    from stockgate.adapters.slack.gateway.wiring import notifier_for
+
+    return notifier_for(settings, ledger, policy)
+
+
+def _earlier_request(ledger: Ledger, kind: str, draft_id: str) -> ApprovalRequest | None:
+    """An earlier run's request for the same draft that is committed, approved or still open (run twice)."""
+    for request in ledger.list_requests(kind=kind, limit=5000):
+        if request.draft_id == draft_id and request.status in (Status.COMMITTED, Status.APPROVED, Status.PENDING):
+            return request
+    return None
+
+
+@task(name="open-approval-requests")
+def open_requests(
+    drafts: Sequence[PurchaseOrder | CopyDraft],
+    *,
+    settings: Settings,
+    started_by: str,
+    flow_run_id: str | None,
+    categories: Mapping[str, Sequence[str]] | None = None,
+) -> list[ApprovalRequest]:
+    """One request per draft (the policy may pass it automatically); an earlier run's request is reused."""
+    ledger, policy = ledger_and_policy(settings)
+    requests = []
+    for draft in drafts:
+        kind = DraftKind.PURCHASE_ORDER if isinstance(draft, PurchaseOrder) else DraftKind.COPY
+        draft_id = draft.po_id if isinstance(draft, PurchaseOrder) else draft.draft_id
+        earlier = _earlier_request(ledger, kind, draft_id)
+        if earlier is not None and earlier.flow_run_id != flow_run_id:
+            log.info("Draft %s already has request %s (%s) from an earlier run; reusing it.", draft_id, earlier.id,
+                     earlier.status.value)  # fmt: skip
+            requests.append(earlier)
+            continue
+        cats = list((categories or {}).get(draft_id, ()))
+        requests.append(
+            open_request(ledger, policy, draft=draft, started_by=started_by, flow_run_id=flow_run_id, categories=cats)
+        )
+    publish_table("approval-requests", [_row(r) for r in requests], "Approval requests opened by this run.")
+    return requests
+
+
+@task(name="notify-approvers", retries=2, retry_delay_seconds=10)
+def notify_approvers(requests: Sequence[ApprovalRequest], *, settings: Settings, charts_dir: Path | None) -> int:
+    """Post a briefing card per open request to Slack (queued if Slack is down); returns how many were posted."""
+    open_ones = [r for r in requests if r.is_open]
+    if not settings.slack_enabled:
+        for request in open_ones:
+            log.info("Request %s waits for %s: `stockgate approvals show %s`.", request.id,
+                     ", ".join(request.approvers) or "an approver", request.id)  # fmt: skip
+        return 0
+    from stockgate.adapters.slack.gateway.wiring import notifier_for
+
+    ledger, policy = ledger_and_policy(settings)
+    notifier = notifier_for(settings, ledger, policy)
+    posted = 0
+    for request in open_ones:
+        channel = request.channel or settings.slack_channel or "#purchasing"
+        chart = _chart_for(charts_dir, request)
+        posted += notifier.post_request(request.id, channel=channel, chart_path=chart)
+    return posted
+
+
+def _chart_for(charts_dir: Path | None, request: ApprovalRequest) -> Path | None:
+    if charts_dir is None:
+        return None
+    found = sorted(charts_dir.glob(f"{request.draft_id}*.png"))
+    return found[0] if found else None
+
+
+@task(name="commit-approved", retries=3, retry_delay_seconds=[5, 30, 120])
+def commit_request(request_id: str, *, settings: Settings, sink_spec: str | None = None) -> CommitOutcome:
+    """Commit the approved version exactly once to the sink for its kind."""
+    ledger = Ledger(settings.resolved_ledger_url)
+    request = ledger.get(request_id)
+    sink = make_sink(sink_spec or settings.sink_spec(request.kind))
+    outcome = commit_approved(ledger, sink, request_id=request_id)
+    log.info("%s", outcome.message)
+    return outcome
+
+
+def _row(request: ApprovalRequest) -> dict[str, object]:
+    return {
+        "request": request.id,
+        "kind": request.kind,
+        "subject": request.subject_name or request.subject,
+        "total": request.total,
+        "currency": request.currency,
+        "status": request.status.value,
+        "route": request.route,
+        "rule": request.rule,
+        "approvers": ", ".join(request.approvers),
+        "decided_by": request.decided_by,
+        "decided_at": request.decided_at,
+        "reason": request.reason,
+        "committed_as": request.external_ref,
+    }
+
+
+def outcome_rows(requests: Sequence[ApprovalRequest]) -> list[dict[str, object]]:
+    """The approval outcome of each request, as table rows for the artifact."""
+    return [_row(r) for r in requests]

@@ -1,0 +1,116 @@
+"""The gate itself: wait until every request of the run is decided or expired, committing approvals as they come.
+
+Approving one supplier's order commits it at the next wake-up without waiting for the others. A rejection and an
+expiry are outcomes, not errors. The run's wait input is never trusted: after each wake-up the loop re-reads all of
+its requests from the ledger. A decision typed into the Prefect UI's resume form goes through the same
+``decide`` path as every other route.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime, timedelta
+
+from stockgate.adapters.ledger import Ledger
+from stockgate.adapters.runs import PrefectRunWaker
+from stockgate.domain.approvals.policy import Policy
+from stockgate.domain.approvals.requests import ApprovalRequest, Status
+from stockgate.errors import StockgateError
+from stockgate.services.decisions import decide
+from stockgate.services.sweep import request_to_wake_for, sweep
+from stockgate.settings import Settings
+from tasks.artifacts import publish_markdown, publish_table
+from tasks.gate import commit_request, ledger_and_policy, outcome_rows, reminders_for
+from tasks.waiting import GateInput, WaitMode, Watcher, current_flow_run_id, wait_for_people
+
+log = logging.getLogger(__name__)
+WAITING_EVENT = "run_waiting"
+GRACE = timedelta(minutes=15)
+
+
+def run_gate(
+    requests: list[ApprovalRequest], *, settings: Settings, mode: WaitMode, sink_spec: str | None = None
+) -> list[ApprovalRequest]:
+    """Wait for decisions on ``requests`` and commit each approved one; returns their final states."""
+    ids = [r.id for r in requests]
+    ledger, policy = ledger_and_policy(settings)
+    flow_run_id = current_flow_run_id()
+    if mode == "pause" and flow_run_id:
+        where = {"flow_run_id": flow_run_id, "host": socket.gethostname(), "pid": os.getpid()}
+        ledger.record_event(None, actor="stockgate", event=WAITING_EVENT, changes=where)
+    round_no = 0
+    with _watcher(ledger, policy, settings, ids, flow_run_id, mode):
+        while True:
+            current = _commit_ready(ledger, ids, settings=settings, sink_spec=sink_spec)
+            if not any(r.is_open for r in current):
+                break
+            round_no += 1
+            answer = wait_for_people(
+                mode=mode, round_no=round_no, timeout_s=_timeout_s(current),
+                poll_interval_s=settings.pause_poll_interval_s, description=_describe(current),
+            )  # fmt: skip
+            _apply_form_decision(ledger, policy, answer, ids)
+    final = [ledger.get(i) for i in ids]
+    publish_table("approval-outcomes", outcome_rows(final), "Who decided what, when and why; what was committed.")
+    return final
+
+
+def _commit_ready(
+    ledger: Ledger, ids: list[str], *, settings: Settings, sink_spec: str | None
+) -> list[ApprovalRequest]:
+    for request in (ledger.get(i) for i in ids):
+        if request.status == Status.APPROVED:
+            commit_request(request.id, settings=settings, sink_spec=sink_spec)
+    return [ledger.get(i) for i in ids]
+
+
+def _timeout_s(requests: list[ApprovalRequest]) -> int:
+    """Prefect's own pause timeout: after our latest expiry plus a grace, so our expiry always comes first."""
+    deadlines = [r.expires_at for r in requests if r.is_open and r.expires_at is not None]
+    latest = max(deadlines) if deadlines else datetime.now(UTC) + timedelta(days=7)
+    return max(60, int((latest + GRACE - datetime.now(UTC)).total_seconds()))
+
+
+def _describe(requests: list[ApprovalRequest]) -> str:
+    lines = ["Waiting for decisions. Decide in Slack, with `stockgate approvals`, or here:", ""]
+    for r in (r for r in requests if r.is_open):
+        subject = r.subject_name or r.subject
+        lines.append(f"- `{r.id}` {r.kind.replace('_', ' ')} {subject}: {r.total:,.2f} {r.currency}")
+    return "\n".join(lines)
+
+
+def _apply_form_decision(ledger: Ledger, policy: Policy, answer: GateInput, ids: list[str]) -> None:
+    """A decision typed into the Prefect UI goes through ``decide`` like any other; refusals are reported."""
+    if answer.action == "none":
+        return
+    if answer.request_id not in ids:
+        log.warning("The resume form named request '%s', which this run does not wait for.", answer.request_id)
+        return
+    try:
+        request = ledger.get(answer.request_id)
+        result = decide(ledger, policy, request_id=request.id, expected_version=request.version,
+                        actor=answer.decided_by, action=answer.action, reason=answer.reason or None,
+                        route="prefect-ui")  # fmt: skip
+        log.info("%s", result.message)
+    except StockgateError as exc:
+        log.warning("Decision from the Prefect UI refused: %s", exc)
+        publish_markdown("gate-refused-decision", f"**Refused:** {exc}", "A decision from the resume form")
+
+
+def _watcher(
+    ledger: Ledger, policy: Policy, settings: Settings, ids: list[str], flow_run_id: str | None, mode: WaitMode
+) -> AbstractContextManager[object]:
+    """Locally, a thread sends reminders, expires requests and wakes this run when it has work."""
+    if mode != "pause" or flow_run_id is None:
+        return nullcontext()
+    reminders, waker = reminders_for(settings, ledger, policy), PrefectRunWaker()
+
+    def tick(now: datetime) -> None:
+        sweep(ledger, reminders, now=now, request_ids=ids)
+        if wake_for := request_to_wake_for([ledger.get(i) for i in ids]):
+            waker.wake(flow_run_id=flow_run_id, request_id=wake_for)
+
+    return Watcher(tick, interval_s=max(1.0, settings.pause_poll_interval_s))
