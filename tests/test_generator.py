@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from stockgate.cli.main import app
@@ -195,6 +197,20 @@ def test_holiday_calendar_knows_the_moving_feasts() -> None:
     named = dict(zip(cal["holiday"], cal["ds"].dt.date, strict=True))
     assert named["black_friday"] == date(2025, 11, 28) and named["easter_sunday"] == date(2025, 4, 20)
     assert (cal["holiday"] == "pre_christmas").sum() == 7
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n_series=st.integers(1, 60), n_days=st.integers(28, 90), seed=st.integers(0, 2**32), locations=st.integers(1, 12)
+)
+def test_any_small_size_gives_a_consistent_data_set(n_series: int, n_days: int, seed: int, locations: int) -> None:
+    """For any size, every series has a snapshot, a catalog SKU and sales up to the last day, and keys are unique."""
+    n_locations = min(locations, n_series)
+    d = generate_retail_data(n_series=n_series, n_days=n_days, seed=seed, n_locations=n_locations)
+    assert len(d.inventory) == n_series and len(d.catalog) == -(-n_series // n_locations)
+    assert not d.sales.duplicated(["sku", "location", "date"]).any() and np.isfinite(d.sales["units"]).all()
+    assert (d.sales.groupby(["sku", "location"])["date"].max() == d.sales["date"].max()).all()
+    assert d.sales.groupby(["sku", "location"]).ngroups == n_series
 
 
 def test_weekly_output_sums_whole_weeks() -> None:

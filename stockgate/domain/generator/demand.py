@@ -107,24 +107,36 @@ def _censor_caps(plan: Plan, series: np.ndarray, units: np.ndarray, u: np.ndarra
     return np.where(covering > 0, np.minimum(units, cap), units), covering > 0
 
 
+def _draw_sales(
+    rng: np.random.Generator, plan: Plan, series: np.ndarray, rate: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sales before censoring: gamma-Poisson around ``rate``; for lumpy series ``rate`` is the chance of a lump.
+
+    Also returns three uniform matrices (drawn in the same call to keep the random stream fixed) for the
+    stock-out caps, the return days and the return sizes.
+    """
+    lumpy = (plan.sku_pattern[plan.series_sku[series]] == LUMPY)[:, None]
+    k = plan.dispersion[series][:, None]
+    noise = rng.gamma(np.broadcast_to(k, rate.shape), 1.0) / k
+    u = rng.random((4, *rate.shape))
+    size = plan.lump_size[series][:, None]
+    base = rng.poisson(np.where(lumpy, size - 1, rate) * noise)
+    sold = np.where(lumpy, np.where(u[0] < np.minimum(rate, 0.95), 1 + base, 0), base).astype(float)
+    return sold, u[1], u[2], u[3]
+
+
 def make_block(config: GeneratorConfig, plan: Plan, days: DayFeatures, prices: np.ndarray, block: int) -> Block:
     """Expected demand, sales, price and promo of the series in random block ``block`` (``BLOCK`` series each)."""
-    rng = config.rng(2, block)
     series = np.arange(block * BLOCK, min((block + 1) * BLOCK, config.n_series))
-    skus, n = plan.series_sku[series], series.size
+    skus = plan.series_sku[series]
     promo, discount = promotions(plan, skus, config.n_days)
-    lift = (1 - discount) ** -plan.sku_elasticity[skus][:, None]
-    factor = shape(config, plan, days, series) * lift
+    factor = shape(config, plan, days, series) * (1 - discount) ** -plan.sku_elasticity[skus][:, None]
+    rate = plan.level[series][:, None] * factor
     lumpy = (plan.sku_pattern[skus] == LUMPY)[:, None]
-    level = plan.level[series][:, None]
-    expected = np.where(lumpy, np.minimum(level * factor, 0.95) * plan.lump_size[series][:, None], level * factor)
-    k = plan.dispersion[series][:, None]
-    noise = rng.gamma(np.broadcast_to(k, (n, config.n_days)), 1.0) / k
-    u = rng.random((4, n, config.n_days))
-    base = rng.poisson(np.where(lumpy, plan.lump_size[series][:, None] - 1, level * factor) * noise)
-    sold = np.where(lumpy, np.where(u[0] < np.minimum(level * factor, 0.95), 1 + base, 0), base).astype(float)
-    sold, stockout = _censor_caps(plan, series, sold, u[1])
-    returns = (u[2] < plan.return_rate[series][:, None]) * (1 + np.floor(u[3] * 3)) * (factor > 0)
+    expected = np.where(lumpy, np.minimum(rate, 0.95) * plan.lump_size[series][:, None], rate)
+    sold, u_cap, u_return, u_size = _draw_sales(config.rng(2, block), plan, series, rate)
+    sold, stockout = _censor_caps(plan, series, sold, u_cap)
+    returns = (u_return < plan.return_rate[series][:, None]) * (1 + np.floor(u_size * 3)) * (factor > 0)
     old = np.where(days.t[None, :] < plan.price_change_day[skus][:, None], plan.price_before[skus][:, None], 1.0)
     price = np.round(prices[skus][:, None] * old * (1 - discount), 2)
     return Block(series, expected, sold - returns, price, promo, stockout)
