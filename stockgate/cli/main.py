@@ -13,7 +13,6 @@ from stockgate.cli.copy import copy as copy_command
 from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
 from stockgate.cli.validate import validate
-from stockgate.cli.validate import validate
 
 app = typer.Typer(
     name="stockgate",
@@ -32,6 +31,5 @@ app.add_typer(approvals.app, name="approvals")
 app.command("gateway")(gateway)
 app.command("plan")(plan)
 app.command("copy")(copy_command)
-app.command("validate")(validate)
 app.command("validate")(validate)
 # (more commands are registered below as they land)
