@@ -134,6 +134,13 @@ class RunningGateway:
     gateway: Gateway
     url: str
     decided: list[str] = field(default_factory=list)
+    hooks: list[Callable[[str], None]] = field(default_factory=list)
+
+    def on_decided(self, request_id: str) -> None:
+        """The gateway's hook: record the id, then run the extra hooks a test added (e.g. waking a Prefect run)."""
+        self.decided.append(request_id)
+        for hook in self.hooks:
+            hook(request_id)
 
     def post(
         self, payload: dict[str, Any], *, headers: dict[str, str] | None = None, body: str | None = None
@@ -155,7 +162,7 @@ class RunningGateway:
 def gateway(settings: Settings, ledger: Ledger, policy: Policy) -> Iterator[RunningGateway]:
     """The real gateway (Bolt + uvicorn) talking to the fake Slack, deciding through the real ledger."""
     running = RunningGateway(gateway=None, url="")  # type: ignore[arg-type]
-    gw = build_gateway(settings, ledger, policy, on_decided=running.decided.append)
+    gw = build_gateway(settings, ledger, policy, on_decided=running.on_decided)
     running.gateway = gw
     sock = server.bound_socket("127.0.0.1", 0)
     running.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
