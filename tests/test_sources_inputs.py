@@ -93,3 +93,28 @@ def test_missing_folder_is_an_input_error(tmp_path: Path) -> None:
     """A data folder that does not exist fails with its path."""
     with pytest.raises(InputError, match="data folder not found"):
         load_inputs(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_generator_output_loads_in_both_formats(tmp_path: Path, fmt: str) -> None:
+    """The project's generator output loads: every row, contract dtypes, daily freq, no notes to show."""
+    from stockgate.domain.generator import write_dataset
+
+    summary = write_dataset(out_dir=tmp_path, n_series=20, n_days=60, seed=3, fmt=fmt)  # type: ignore[arg-type]
+    bundle = load_inputs(tmp_path)
+    assert len(bundle.sales) == summary.rows["sales"]
+    assert bundle.files["sales"].suffix == f".{fmt}"
+    assert bundle.freq == "D"
+    assert bundle.sales["date"].dtype == "datetime64[ns]" and bundle.sales["sku"].dtype == "str"
+    assert bundle.catalog["pack_size"].dtype == "int64"
+    assert bundle.notes == []
+    first_row = 2 if fmt == "csv" else 1
+    assert bundle.sales["_row"].iloc[0] == first_row
+
+
+def test_generator_weekly_output_infers_monday_weeks(tmp_path: Path) -> None:
+    """Weekly generator output (totals dated by their Monday) is inferred as W-MON."""
+    from stockgate.domain.generator import write_dataset
+
+    write_dataset(out_dir=tmp_path, n_series=10, n_days=70, seed=4, freq="W")
+    assert load_inputs(tmp_path).freq == "W-MON"

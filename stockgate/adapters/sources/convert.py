@@ -21,8 +21,12 @@ _FALSE = {"0", "0.0", "false", "f", "no", "n"}
 
 
 def _blank(values: pd.Series) -> np.ndarray:
-    text = values.astype("str")
-    return np.asarray(values.isna() | (text.str.strip() == ""), dtype=bool)
+    """True where a cell is missing or only spaces; computed once per distinct value."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.isna(), dtype=bool)
+    codes, uniques = pd.factorize(values)
+    empty = pd.Series(uniques, dtype="object").astype("str").str.strip().eq("").to_numpy(dtype=bool)
+    return (codes < 0) | np.append(empty, True)[codes]
 
 
 def _fail(
@@ -104,21 +108,42 @@ def to_bool(values: pd.Series, *, rows: pd.Series, column: str, file: str) -> pd
     """bool values from 1/0, true/false, yes/no (empty = False); InputError naming rows with anything else."""
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("bool")
-    text = values.astype("str").str.strip().str.lower()
-    flags = text.isin(_TRUE)
-    bad = ~(flags | text.isin(_FALSE)).to_numpy(dtype=bool) & ~_blank(values)
+    codes, uniques = pd.factorize(values)
+    text = pd.Series(uniques, dtype="object").astype("str").str.strip().str.lower()
+    flags = np.append(text.isin(_TRUE).to_numpy(dtype=bool), False)[codes]
+    known = np.append(text.isin(_TRUE | _FALSE | {""}).to_numpy(dtype=bool), True)[codes]
+    bad = ~known
     if bad.any():
         hint = "Use 1 for yes and 0 for no."
         raise _fail("not 1/0 or true/false", values, bad, rows, file=file, column=column, hint=hint)
-    return pd.Series(flags.to_numpy(dtype=bool), index=values.index)
+    return pd.Series(flags, index=values.index)
 
 
 def to_str(values: pd.Series) -> pd.Series:
-    """pandas "str" values; whole numbers read as floats lose their ``.0``; empty cells stay missing."""
+    """pandas "str" values; whole numbers read as floats lose their ``.0``; empty cells become missing."""
     if pd.api.types.is_float_dtype(values.dtype) and bool((values.dropna() % 1 == 0).all()):
         values = values.astype("Int64")
-    result = values.astype("str")
-    return result.where(~_blank(values))
+    return category_to_str(to_category(values))
+
+
+def to_category(values: pd.Series) -> pd.Series:
+    """Text ids as a categorical (spaces stripped, empty cells missing): cheap to group, sort and join."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
+        return values
+    if pd.api.types.is_float_dtype(values.dtype) and bool((values.dropna() % 1 == 0).all()):
+        values = values.astype("Int64")
+    codes, uniques = pd.factorize(values)
+    text = pd.Series(uniques, dtype="object").astype("str").str.strip()
+    text_codes, labels = pd.factorize(text.where(text != ""))
+    final = np.append(text_codes, -1)[codes]
+    categories = pd.Index(pd.array(list(labels), dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(final, categories=categories), index=values.index)
+
+
+def category_to_str(values: pd.Series) -> pd.Series:
+    """A categorical as a pandas "str" column (missing stays missing)."""
+    labels = pd.array(values.cat.categories.astype("str").tolist(), dtype="str")
+    return pd.Series(labels.take(values.cat.codes.to_numpy(), allow_fill=True), index=values.index, dtype="str")
 
 
 def coerce(frame: pd.DataFrame, kinds: Mapping[str, str], *, file: str, date_format: str | None = None) -> pd.DataFrame:

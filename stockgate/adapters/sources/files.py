@@ -162,7 +162,8 @@ def _read_csv(path: Path, columns: Mapping[str, str], optional: Mapping[str, str
     kinds = {**optional, **columns}
     types = {found[name]: (pa.float64() if kinds[name] in ("float", "int") else _TEXT) for name in found}
     table, decimal_notes = _stream_with_decimal_fallback(path, layout, types, encoding)
-    frame = table.to_pandas()
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
     frame.columns = list(found)  # streamed in the order of include_columns
     frame["_row"] = np.arange(2, len(frame) + 2, dtype="int64")
     return RawTable(frame, path, layout.notes + notes + decimal_notes)

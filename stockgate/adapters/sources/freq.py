@@ -20,7 +20,7 @@ def infer_freq(dates: pd.Series, *, file: str = "sales") -> str:
     Uses the distinct dates of all series together, so gaps in one series do not matter.
     One single date counts as daily.
     """
-    days = np.unique(dates.dropna().to_numpy(dtype="datetime64[D]"))
+    days = np.unique(np.asarray(dates.dropna().unique(), dtype="datetime64[D]"))
     if len(days) < 2:
         return "D"
     steps = np.diff(days).astype("int64")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from stockgate.adapters.sources.bundle import find_input_file
 from stockgate.adapters.sources.columns import resolve_columns
-from stockgate.adapters.sources.convert import coerce
+from stockgate.adapters.sources.convert import category_to_str, coerce, to_category
 from stockgate.adapters.sources.files import DEFAULT_MAX_BYTES, header_names, read_table
 from stockgate.adapters.sources.freq import infer_freq, normalize_freq, week_start
 from stockgate.adapters.sources.sales_types import SalesFrame, SalesMapping
@@ -92,7 +92,10 @@ def to_sales_frame(
 ) -> SalesFrame:
     """Type the mapped columns, check they are filled, build ``unique_id, ds, y`` and settle the period."""
     required, optional = _kinds(mapping)
-    raw = coerce(raw, {**required, **optional}, file=source, date_format=mapping.date_format)
+    kinds = {name: kind for name, kind in {**required, **optional}.items() if name not in mapping.ids}
+    raw = coerce(raw, kinds, file=source, date_format=mapping.date_format)
+    for column in mapping.ids:
+        raw[column] = to_category(raw[column])
     for column in [*mapping.ids, mapping.date_col, mapping.target_col]:
         _require_filled(raw, column, source)
     frame = pd.DataFrame({"unique_id": make_ids(raw, mapping.ids), "ds": raw[mapping.date_col]})
@@ -104,6 +107,8 @@ def to_sales_frame(
         frame[column] = raw[column]
     frame, freq = _settle_freq(frame, freq, mapping.ids, source, notes)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+    for column in ("unique_id", *mapping.ids):
+        frame[column] = category_to_str(frame[column])
     return SalesFrame(frame, freq, tuple(mapping.ids), source, notes)
 
 
@@ -120,16 +125,38 @@ def _require_filled(raw: pd.DataFrame, column: str, source: str) -> None:
 
 
 def make_ids(frame: pd.DataFrame, id_cols: tuple[str, ...]) -> pd.Series:
-    """Series ids: the id columns' values joined with "/" (``"S01/SKU1"``), built once per distinct series."""
+    """Series ids as a categorical with sorted labels: id values joined with "/" (``"S01/SKU1"``).
+
+    Works on the id columns' category codes, so labels are built once per distinct series, not per row.
+    """
+    columns = [to_category(frame[column]) for column in id_cols]
+    sizes = [len(column.cat.categories) for column in columns]
     codes = np.zeros(len(frame), dtype=np.int64)
-    for column in id_cols:
-        column_codes, uniques = pd.factorize(frame[column])
-        codes = codes * max(len(uniques), 1) + column_codes
-    inverse, _ = pd.factorize(codes)
-    _, first = np.unique(inverse, return_index=True)
-    parts = [frame[column].to_numpy(dtype=object)[first].astype(str) for column in id_cols]
-    labels = pd.array([UNIQUE_ID_SEP.join(p) for p in zip(*parts, strict=True)], dtype="str")
-    return pd.Series(labels.take(inverse), index=frame.index, dtype="str")
+    for column, size in zip(columns, sizes, strict=True):
+        codes = codes * size + column.cat.codes.to_numpy(dtype=np.int64)
+    present, inverse = _dense_codes(codes, int(np.prod(sizes, dtype=np.float64)))
+    parts, rest = [], present
+    for column, size in zip(reversed(columns), reversed(sizes), strict=True):
+        rest, own = np.divmod(rest, size)
+        parts.append(column.cat.categories.to_numpy(dtype=object)[own])
+    labels = np.array([UNIQUE_ID_SEP.join(p) for p in zip(*reversed(parts), strict=True)], dtype=object)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    categories = pd.Index(pd.array(labels[order].tolist(), dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(rank[inverse], categories=categories), index=frame.index)
+
+
+def _dense_codes(codes: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``codes`` (sorted) and each row's index into them; O(n) when the space is small."""
+    if space <= 50_000_000:
+        seen = np.zeros(space, dtype=bool)
+        seen[codes] = True
+        present = np.flatnonzero(seen)
+        dense = np.cumsum(seen) - 1
+        return present, dense[codes]
+    present, inverse = np.unique(codes, return_inverse=True)
+    return present, inverse
 
 
 def _settle_freq(
