@@ -1,7 +1,10 @@
 """The Bolt app: thin wiring of the client, the services and the listeners.
 
-``process_before_response=False``: Bolt answers Slack as soon as a listener calls ``ack()``; listeners hand the
-slow work to the services' worker pool, so every click is answered well within Slack's 3 seconds.
+Listeners only check what must be checked before answering (a modal's fields), call ``ack()`` and hand the slow
+work (Slack look-ups, the ledger decision, message updates, waking the run) to the services' worker pool. So Bolt
+can run each listener inline (``process_before_response=True``): no hop to Bolt's own executor, no polling for the
+ack, and every click is answered well within Slack's 3 seconds. The HTTP server runs ``dispatch`` in a thread
+pool, never on the event loop, and the wake-up hook runs in a worker thread (no running loop there).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ def build_app(services: GatewayServices, *, signing_secret: str | None) -> App:
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,
-        process_before_response=False,
+        process_before_response=True,
         ignoring_self_events_enabled=True,
         logger=log,
     )
