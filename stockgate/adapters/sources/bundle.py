@@ -108,5 +108,7 @@ def load_inputs(
             files[name], spec, currency=currency, encoding=encoding, max_bytes=max_bytes
         )
         notes.extend(file_notes)
+    for note in notes:
+        log.warning(note)
     freq = infer_freq(frames["sales"]["date"], file=str(files["sales"]))
     return InputBundle(**frames, files=files, freq=freq, notes=notes)

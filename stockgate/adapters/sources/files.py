@@ -154,8 +154,6 @@ def _separator_notes(path: Path, separator: str, header: Sequence[str]) -> list[
 
 def _read_csv(path: Path, columns: Mapping[str, str], optional: Mapping[str, str], encoding: str | None) -> RawTable:
     layout = sniff_csv(path, encoding=encoding)
-    for note in layout.notes:
-        log.warning(note)
     found, notes = resolve_columns(
         layout.header, required=list(columns), optional=list(optional), file=str(path), one_column=len(layout.header)
     )

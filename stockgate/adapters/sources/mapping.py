@@ -6,6 +6,7 @@ and the original id columns, sorted by series and date, plus the period (inferre
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ from stockgate.adapters.sources.sales_types import SalesFrame, SalesMapping
 from stockgate.adapters.sources.sql import is_sql_url, read_sql, redact_url
 from stockgate.domain.contracts import UNIQUE_ID_SEP
 from stockgate.errors import InputError
+
+log = logging.getLogger(__name__)
 
 LONG_COLUMNS = ("unique_id", "ds", "y")
 
@@ -109,6 +112,8 @@ def to_sales_frame(
     frame = frame.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
     for column in ("unique_id", *mapping.ids):
         frame[column] = category_to_str(frame[column])
+    for note in notes:
+        log.warning(note)
     return SalesFrame(frame, freq, tuple(mapping.ids), source, notes)
 
 
