@@ -1,7 +1,8 @@
 """Fixtures for the ledger, decision and sink tests: a fresh ledger per test on SQLite and, when
 ``STOCKGATE_TEST_POSTGRES_URL`` is set, on a fresh Postgres database per test (dropped afterwards).
 
-Import the fixtures you use into a test module: ``from tests.ledger_fixtures import ledger, ledger_url, policy``.
+Import the fixtures you use into a test module: ``from tests.ledger_fixtures import ledger, migrated_url, policy``
+(``ledger`` needs ``migrated_url`` and the session fixture ``_pg_template`` imported too).
 """
 
 from __future__ import annotations
@@ -51,36 +52,72 @@ POLICY = {
 }
 
 
-def _postgres_database(base_url: str) -> Iterator[str]:
+def _admin_url(base_url: str) -> str:
+    return make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _create_database(base_url: str, *, template: str | None = None) -> str:
+    """A new, uniquely named Postgres database (a copy of ``template`` if given); its SQLAlchemy URL."""
     import psycopg
 
-    url = make_url(base_url)
     name = f"sgtest_{uuid.uuid4().hex[:12]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with psycopg.connect(_admin_url(base_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(base_url: str, url: str) -> None:
+    import psycopg
+
+    name = make_url(url).database
+    with psycopg.connect(_admin_url(base_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _pg_template() -> Iterator[str | None]:
+    """A migrated Postgres database that per-test databases are copied from (fast), or None without Postgres."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    url = _create_database(POSTGRES_URL)
+    template = Ledger(url)
+    template.migrate()
+    template.close()
+    yield make_url(url).database
+    _drop_database(POSTGRES_URL, url)
 
 
 @pytest.fixture(params=BACKENDS)
 def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh Postgres database."""
+    """A URL of an EMPTY database: a SQLite file, or a fresh Postgres database dropped afterwards."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
-    else:
-        assert POSTGRES_URL is not None
-        yield from _postgres_database(POSTGRES_URL)
+        return
+    assert POSTGRES_URL is not None
+    url = _create_database(POSTGRES_URL)
+    yield url
+    _drop_database(POSTGRES_URL, url)
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_url(request: pytest.FixtureRequest, tmp_path: Path, _pg_template: str | None) -> Iterator[str]:
+    """A URL of a database already migrated to head (Postgres: copied from a migrated template)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ledger.db'}"
+        Ledger(url).migrate()
+        yield url
+        return
+    assert POSTGRES_URL is not None
+    url = _create_database(POSTGRES_URL, template=_pg_template)
+    yield url
+    _drop_database(POSTGRES_URL, url)
 
 
 @pytest.fixture()
-def ledger(ledger_url: str) -> Iterator[Ledger]:
+def ledger(migrated_url: str) -> Iterator[Ledger]:
     """A migrated, empty ledger."""
-    instance = Ledger(ledger_url)
-    instance.migrate()
+    instance = Ledger(migrated_url)
     yield instance
     instance.close()
 

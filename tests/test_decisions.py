@@ -15,7 +15,7 @@ from stockgate.domain.approvals.policy import Policy
 from stockgate.errors import AlreadyDecided, ApprovalError, InvalidEdit, NotAuthorized, StockgateError
 from stockgate.services.commits import commit_approved
 from stockgate.services.decisions import decide, open_request
-from tests.ledger_fixtures import ledger, ledger_url, make_copy, make_po, policy  # noqa: F401
+from tests.ledger_fixtures import _pg_template, ledger, make_copy, make_po, migrated_url, policy  # noqa: F401
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -32,16 +32,16 @@ def _decide(ledger: Ledger, policy: Policy, request_id: str, actor: str, action:
                   route="cli", now=kw.pop("now", T0 + timedelta(minutes=5)), **kw)  # type: ignore[arg-type]  # fmt: skip
 
 
-def test_twenty_concurrent_approvals_and_rejections_give_one_decision(ledger_url: str, policy: Policy) -> None:  # noqa: F811
+def test_twenty_concurrent_approvals_and_rejections_give_one_decision(migrated_url: str, policy: Policy) -> None:  # noqa: F811
     """20 threads with their own ledger connections race; exactly one decision and at most one commit result."""
-    setup = Ledger(ledger_url)
+    setup = Ledger(migrated_url)
     request = _po_request(setup, policy, now=None)
     actors = ["alice", "carol"] * 10
     barrier = threading.Barrier(len(actors))
     sink = InMemorySink()
 
     def attempt(i: int) -> str:
-        own = Ledger(ledger_url)
+        own = Ledger(migrated_url)
         action = "approve" if i % 2 == 0 else "reject"
         barrier.wait()
         try:
@@ -205,15 +205,15 @@ def test_unknown_action_and_route_are_refused(ledger: Ledger, policy: Policy) ->
         decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="approve", route="fax")
 
 
-def test_concurrent_four_eyes_approvals_record_exactly_two_people(ledger_url: str, policy: Policy) -> None:  # noqa: F811
+def test_concurrent_four_eyes_approvals_record_exactly_two_people(migrated_url: str, policy: Policy) -> None:  # noqa: F811
     """20 concurrent approvals on a four-eyes request record two different approvers, then refuse the rest."""
-    setup = Ledger(ledger_url)
+    setup = Ledger(migrated_url)
     request = _po_request(setup, policy, quantities=(1200, 960), started_by="frank", now=None)
     actors = ["alice", "bob", "carol", "alice", "bob"] * 4
     barrier = threading.Barrier(len(actors))
 
     def attempt(actor: str) -> str:
-        own = Ledger(ledger_url)
+        own = Ledger(migrated_url)
         barrier.wait()
         try:
             decide(own, policy, request_id=request.id, expected_version=1, actor=actor, action="approve", route="cli")

@@ -15,7 +15,7 @@ from stockgate.adapters.ledger.models import Base
 from stockgate.domain.approvals import DraftFacts, Status, evaluate
 from stockgate.domain.approvals.policy import Policy
 from stockgate.errors import ApprovalError
-from tests.ledger_fixtures import ledger, ledger_url, make_copy, make_po, policy  # noqa: F401
+from tests.ledger_fixtures import _pg_template, ledger, ledger_url, make_copy, make_po, migrated_url, policy  # noqa: F401
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -91,10 +91,10 @@ def test_list_filters_and_slack_message(ledger: Ledger, policy: Policy) -> None:
     assert ledger.audit_trail(request.id)[-1].event == "slack_posted"
 
 
-def test_audit_trail_is_append_only_in_the_database(ledger: Ledger, ledger_url: str, policy: Policy) -> None:  # noqa: F811
+def test_audit_trail_is_append_only_in_the_database(ledger: Ledger, migrated_url: str, policy: Policy) -> None:  # noqa: F811
     """A trigger refuses UPDATE and DELETE on audit_events, even from raw SQL."""
     _open(ledger, policy)
-    engine = create_engine(ledger_url)
+    engine = create_engine(migrated_url)
     for statement in ("UPDATE audit_events SET actor = 'mallory'", "DELETE FROM audit_events"):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -20,7 +21,7 @@ from stockgate.domain.approvals.policy import Policy
 from stockgate.errors import CommitError, ConfigError
 from stockgate.services.commits import commit_approved, commit_payload, idempotency_key
 from stockgate.services.decisions import decide, open_request
-from tests.ledger_fixtures import ledger, ledger_url, make_po, policy  # noqa: F401
+from tests.ledger_fixtures import _pg_template, ledger, ledger_url, make_po, migrated_url, policy  # noqa: F401
 
 PAYLOAD = {"draft": make_po().to_json_dict(), "request_id": "AR-1", "version": 1}
 
@@ -46,7 +47,8 @@ class ScriptedServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(answer)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client timed out
+                    self.wfile.write(answer)
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -4,6 +4,7 @@ SQLite by default, Postgres supported. See docs/ledger.md for the tables and the
 """
 
 from stockgate.adapters.ledger.records import AuditEvent, CommitRecord, DecisionRecord
-from stockgate.adapters.ledger.repository import SYSTEM_ACTOR, Ledger
+from stockgate.adapters.ledger.repository import Ledger
+from stockgate.adapters.ledger.store import SYSTEM_ACTOR
 
 __all__ = ["SYSTEM_ACTOR", "AuditEvent", "CommitRecord", "DecisionRecord", "Ledger"]

@@ -7,13 +7,17 @@ the conditional updates need nothing stronger.
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from stockgate.errors import ConfigError
@@ -22,8 +26,20 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 7_406_170_501
 
 
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def shared_engine(url: str) -> Engine:
+    """One engine (and connection pool, and compiled-statement cache) per URL per process."""
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = make_engine(url)
+        return _ENGINES[url]
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; ConfigError for a URL SQLAlchemy cannot parse or has no driver for."""
+    """A new engine for ``url``; ConfigError for a URL SQLAlchemy cannot parse or has no driver for."""
     try:
         parsed = make_url(url)
     except Exception as exc:
@@ -61,10 +77,27 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
     return engine
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply the packaged Alembic migrations up to ``revision`` in one transaction (Postgres: under a lock)."""
+@lru_cache(maxsize=1)
+def _config_and_head() -> tuple[Config, str | None]:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config, ScriptDirectory.from_config(config).get_current_head()
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database is already at the packaged head revision (one cheap query)."""
+    _, head = _config_and_head()
+    try:
+        with engine.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except SQLAlchemyError:
+        return False
+    return current == [head]
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the packaged Alembic migrations up to ``revision`` in one transaction (Postgres: under a lock)."""
+    config, _ = _config_and_head()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})

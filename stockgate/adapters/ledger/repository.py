@@ -8,10 +8,8 @@ concurrent writers exactly one changes the row, the other sees ``rowcount == 0``
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,54 +18,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stockgate.adapters.ledger import convert
-from stockgate.adapters.ledger.engine import make_engine, upgrade
-from stockgate.adapters.ledger.models import (
-    AuditRow,
-    CommitRow,
-    CopyVersionRow,
-    DecisionRow,
-    PurchaseOrderRow,
-    RequestRow,
-)
-from stockgate.adapters.ledger.records import AuditEvent, CommitRecord, DecisionRecord, now_utc, utc
+from stockgate.adapters.ledger.models import CopyVersionRow, DecisionRow, PurchaseOrderRow, RequestRow
+from stockgate.adapters.ledger.records import DecisionRecord, now_utc, utc
+from stockgate.adapters.ledger.store import SYSTEM_ACTOR, CommitStore, audit_row
 from stockgate.domain.approvals.requests import Action, ApprovalRequest, Status
 from stockgate.domain.approvals.rules import GateRoute
 from stockgate.domain.approvals.transitions import Transition
 from stockgate.domain.drafts import CopyDraft, PurchaseOrder
-from stockgate.errors import ApprovalError, CommitError
-
-SYSTEM_ACTOR = "stockgate"
+from stockgate.errors import ApprovalError
 
 
-class Ledger:
+class Ledger(CommitStore):
     """Repository over one SQLAlchemy URL (``sqlite:///path.db`` or ``postgresql+psycopg://...``).
 
-    The schema is migrated on first use (or explicitly with ``migrate()``). Instances are thread-safe: each call
-    uses its own session and transaction.
+    The schema is migrated on first use (or explicitly with ``migrate()``). Instances are cheap and thread-safe:
+    instances with the same URL share one engine (pool) per process, and each call uses its own session and
+    transaction. Commit, Slack and audit-trail methods come from ``CommitStore``.
     """
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._engine = make_engine(url)
-        self._migrated = False
-        self._lock = threading.Lock()
-
-    def migrate(self) -> None:
-        """Apply the packaged Alembic migrations up to head (idempotent, safe from several processes)."""
-        with self._lock:
-            upgrade(self._engine)
-            self._migrated = True
-
-    def close(self) -> None:
-        """Release the connections."""
-        self._engine.dispose()
-
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        if not self._migrated:
-            self.migrate()
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
-            yield session
 
     # ---- requests -------------------------------------------------------------------------------------------
 
@@ -128,7 +95,7 @@ class Ledger:
                 session.flush()
                 self._add_draft(session, draft, request_id=row.id, version=1, actor=started_by or SYSTEM_ACTOR, at=at)
                 changes = {"route": gate.route, "rule": gate.rule, "approvers": list(gate.approvers), "total": total}
-                _audit(session, at, row.id, started_by or SYSTEM_ACTOR, "opened", changes)
+                audit_row(session, at, row.id, started_by or SYSTEM_ACTOR, "opened", changes)
         except IntegrityError:
             if open_key and (existing := self._by_open_key(open_key)):
                 return existing
@@ -265,7 +232,7 @@ class Ledger:
                                 at=at, reason=reason)  # fmt: skip
             event = {"approve": "approved", "reject": "rejected", "edit": "edited"}[action]
             details = {"route": route, "status": transition.status.value, "still_needed": transition.still_needed}
-            _audit(session, at, request.id, actor, event, {**details, **(changes or {})}, reason)
+            audit_row(session, at, request.id, actor, event, {**details, **(changes or {})}, reason)
         return True
 
     def decisions(self, request_id: str) -> list[DecisionRecord]:
@@ -303,7 +270,7 @@ class Ledger:
             version = session.scalars(select(RequestRow.version).where(RequestRow.id == request_id)).one()
             session.add(DecisionRow(request_id=request_id, version=version, actor=SYSTEM_ACTOR, action="expire",
                                     route="system", reason=reason, final=True, created_at=at))  # fmt: skip
-            _audit(session, at, request_id, SYSTEM_ACTOR, "expired", {"status": Status.EXPIRED.value}, reason)
+            audit_row(session, at, request_id, SYSTEM_ACTOR, "expired", {"status": Status.EXPIRED.value}, reason)
         return True
 
     def expire_due(self, *, now: datetime | None = None) -> list[str]:
@@ -313,106 +280,3 @@ class Ledger:
         with self._tx() as session:
             due = list(session.scalars(query))
         return [rid for rid in due if self.expire(rid, now=at)]
-
-    # ---- commits, Slack, audit ------------------------------------------------------------------------------
-
-    def find_commit(self, idempotency_key: str) -> CommitRecord | None:
-        """The commit recorded under this key, if any."""
-        with self._tx() as session:
-            row = _commit_row(session, idempotency_key)
-            return _commit_record(row) if row else None
-
-    def record_commit(
-        self, request: ApprovalRequest, *, idempotency_key: str, sink: str, external_ref: str,
-        now: datetime | None = None,
-    ) -> CommitRecord:  # fmt: skip
-        """Mark an approved request committed and store its commit; a repeated key returns the first record."""
-        at = utc(now or now_utc())
-        try:
-            with self._tx() as session:
-                if row := _commit_row(session, idempotency_key):
-                    return _commit_record(row)
-                result = session.execute(
-                    update(RequestRow)
-                    .where(
-                        RequestRow.id == request.id,
-                        RequestRow.status == Status.APPROVED.value,
-                        RequestRow.version == request.version,
-                    )
-                    .values(
-                        status=Status.COMMITTED.value,
-                        revision=RequestRow.revision + 1,
-                        committed_at=at,
-                        external_ref=external_ref,
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    if row := _commit_row(session, idempotency_key):  # a concurrent committer won
-                        return _commit_record(row)
-                    raise CommitError(f"Request {request.id} is no longer approved at version {request.version}; "
-                                      "nothing was recorded as committed.")  # fmt: skip
-                row = CommitRow(request_id=request.id, version=request.version, idempotency_key=idempotency_key,
-                                sink=sink, external_ref=external_ref, committed_at=at)  # fmt: skip
-                session.add(row)
-                changes = {"sink": sink, "external_ref": external_ref, "idempotency_key": idempotency_key}
-                _audit(session, at, request.id, SYSTEM_ACTOR, "committed", changes)
-            return _commit_record(row)
-        except IntegrityError:
-            found = self.find_commit(idempotency_key)
-            if found is None:
-                raise
-            return found
-
-    def has_committed(self, *, kind: str, subject: str) -> bool:
-        """True when a request of this kind for this subject (e.g. supplier) was ever committed."""
-        query = select(RequestRow.id).where(
-            RequestRow.kind == kind, RequestRow.subject == subject, RequestRow.status == Status.COMMITTED.value
-        )
-        with self._tx() as session:
-            return session.scalars(query.limit(1)).first() is not None
-
-    def set_slack_message(self, request_id: str, *, channel: str, ts: str) -> None:
-        """Remember where the request's Slack message is, for ``chat.update`` later."""
-        with self._tx() as session:
-            session.execute(
-                update(RequestRow).where(RequestRow.id == request_id)
-                .values(slack_channel=channel, slack_ts=ts).execution_options(synchronize_session=False)
-            )  # fmt: skip
-            _audit(session, now_utc(), request_id, SYSTEM_ACTOR, "slack_posted", {"channel": channel, "ts": ts})
-
-    def record_event(
-        self, request_id: str | None, *, actor: str, event: str, changes: dict[str, Any] | None = None,
-        reason: str | None = None, now: datetime | None = None,
-    ) -> None:  # fmt: skip
-        """Append an event (reminder sent, escalation, run recovered, ...) to the audit trail."""
-        with self._tx() as session:
-            _audit(session, utc(now or now_utc()), request_id, actor, event, changes or {}, reason)
-
-    def audit_trail(self, request_id: str | None = None) -> list[AuditEvent]:
-        """The audit trail (of one request, or all), oldest first."""
-        query = select(AuditRow).order_by(AuditRow.id)
-        if request_id is not None:
-            query = query.where(AuditRow.request_id == request_id)
-        with self._tx() as session:
-            return [
-                AuditEvent(utc(r.at), r.request_id, r.actor, r.event, r.changes, r.reason)
-                for r in session.scalars(query)
-            ]
-
-
-def _audit(
-    session: Session, at: datetime, request_id: str | None, actor: str, event: str, changes: dict[str, Any],
-    reason: str | None = None,
-) -> None:  # fmt: skip
-    session.add(AuditRow(at=at, request_id=request_id, actor=actor, event=event, changes=changes, reason=reason))
-
-
-def _commit_row(session: Session, key: str) -> CommitRow | None:
-    return session.scalars(select(CommitRow).where(CommitRow.idempotency_key == key)).one_or_none()
-
-
-def _commit_record(row: CommitRow) -> CommitRecord:
-    return CommitRecord(
-        row.request_id, row.version, row.idempotency_key, row.sink, row.external_ref, utc(row.committed_at)
-    )
