@@ -138,3 +138,14 @@ def test_late_click_on_expired_request_is_refused_and_card_redrawn(gateway: Runn
     assert _status(gateway, rid) == "expired"
     wait_for(lambda: "Expired without a decision" in str([c.args for c in slack.state.calls_to("chat.update")]))
     assert gateway.decided == []
+
+
+def test_refusal_falls_back_to_response_url(gateway: RunningGateway, slack: FakeSlack) -> None:
+    """When chat.postEphemeral is refused, the private reply goes through the click's response_url."""
+    rid = gateway.open(make_po())
+    slack.state.force("chat.postEphemeral", 403)
+    payload = block_action(EVE, ACTION_APPROVE, button_value(rid, 1), response_url=slack.response_url("r9"))
+    gateway.post(payload)
+    reply = wait_for(lambda: slack.state.calls_to("response_url"))[0].args
+    assert reply["response_type"] == "ephemeral" and reply["replace_original"] is False
+    assert "not an approver" in reply["text"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from stockgate.adapters.slack.gateway.authz import Authorizer, SlackIdentity
 from stockgate.adapters.slack.notifier import SLACK_FAILURES, SlackNotifier
@@ -42,29 +43,45 @@ class GatewayServices:
     def client(self) -> WebClient:
         return self.notifier.client
 
-    def run_later(self, work: Callable[[], None], *, user_id: str, channel: str | None) -> Future[None]:
+    def run_later(
+        self, work: Callable[[], None], *, user_id: str, channel: str | None, response_url: str | None = None
+    ) -> Future[None]:
         """Run ``work`` after the ack; refusals and failures become a private message to ``user_id``."""
-        return self.workers.submit(self._guarded, work, user_id, channel)
+        return self.workers.submit(self._guarded, work, user_id, channel, response_url)
 
-    def _guarded(self, work: Callable[[], None], user_id: str, channel: str | None) -> None:
+    def _guarded(self, work: Callable[[], None], user_id: str, channel: str | None, response_url: str | None) -> None:
         try:
             work()
         except StockgateError as exc:
             log.info("Slack click by %s refused: %s", user_id, exc)
-            self.tell(user_id, channel, str(exc))
+            self.tell(user_id, channel, str(exc), response_url=response_url)
         except Exception:
             log.exception("Slack click by %s failed", user_id)
-            self.tell(user_id, channel, UNEXPECTED)
+            self.tell(user_id, channel, UNEXPECTED, response_url=response_url)
 
-    def tell(self, user_id: str, channel: str | None, text: str) -> None:
-        """A private message: ephemeral in ``channel`` when known, else a direct message."""
+    def tell(self, user_id: str, channel: str | None, text: str, *, response_url: str | None = None) -> None:
+        """A private message: ephemeral in ``channel`` (or through ``response_url``), else a direct message."""
         try:
             if channel:
                 self.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
             else:
                 self.client.chat_postMessage(channel=user_id, text=text)
-        except SLACK_FAILURES:
-            log.warning("Could not tell %s: %s", user_id, text)
+            return
+        except SLACK_FAILURES as exc:
+            log.warning("Could not tell %s directly (%s)", user_id, type(exc).__name__)
+        if response_url:
+            self._respond(response_url, text)
+
+    def _respond(self, response_url: str, text: str) -> None:
+        """Ephemeral reply through the interaction's ``response_url`` (valid about 30 min, 5 uses)."""
+        try:
+            response = WebhookClient(response_url, timeout=10).send(
+                text=text, response_type="ephemeral", replace_original=False
+            )
+            if response.status_code != 200:
+                log.warning("response_url answered %s", response.status_code)
+        except SLACK_FAILURES as exc:
+            log.warning("Could not reply through response_url: %s", type(exc).__name__)
 
     def identify(self, user_id: str, snap: RequestSnapshot) -> SlackIdentity:
         """The verified identity of the clicker for this request (NotAuthorized says why not)."""

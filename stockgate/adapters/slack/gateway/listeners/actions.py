@@ -43,32 +43,37 @@ def _where(body: dict[str, Any]) -> tuple[str, str | None, str]:
     return body["user"]["id"], (body.get("channel") or {}).get("id"), action.get("value", "")
 
 
+def _later(services: GatewayServices, body: dict[str, Any], work: Any) -> None:
+    user_id, channel, _ = _where(body)
+    services.run_later(work, user_id=user_id, channel=channel, response_url=body.get("response_url") or None)
+
+
 def register(app: App, services: GatewayServices) -> None:
     """Attach the three button listeners to ``app``."""
 
     @app.action(ACTION_APPROVE)
     def approve(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        user_id, channel, value = _where(body)
+        user_id, _, value = _where(body)
 
         def work() -> None:
             snap, version = current(services, value)
             who = services.identify(user_id, snap)
             services.decide(who, request_id=snap.request_id, version=version, action="approve")
 
-        services.run_later(work, user_id=user_id, channel=channel)
+        _later(services, body, work)
 
     def opener(build: Any) -> Any:
         def open_modal(ack: Ack, body: dict[str, Any]) -> None:
             ack()
-            user_id, channel, value = _where(body)
+            user_id, _, value = _where(body)
 
             def work() -> None:
                 snap, _ = current(services, value)
                 services.identify(user_id, snap)
                 services.client.views_open(trigger_id=body["trigger_id"], view=build(snap))
 
-            services.run_later(work, user_id=user_id, channel=channel)
+            _later(services, body, work)
 
         return open_modal
 
