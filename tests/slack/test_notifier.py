@@ -4,12 +4,14 @@ reminders and the committed reference."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from stockgate.adapters.ledger import Ledger
+from stockgate.adapters.slack.gateway.server import start_flusher
 from stockgate.adapters.slack.gateway.wiring import notifier_for
 from stockgate.adapters.slack.notifier import SlackNotifier
 from stockgate.domain.approvals.policy import Policy
@@ -128,3 +130,21 @@ def test_committed_reference_shows_after_refresh(
     ledger.record_commit(ledger.get(rid), idempotency_key=f"{rid}:1", sink="files", external_ref="PO-2026-0042")
     assert notifier.refresh(rid)
     assert "Committed as *PO-2026-0042*" in json.dumps(slack.state.calls_to("chat.update")[-1].args["blocks"])
+
+
+def test_gateway_flusher_posts_when_slack_is_back(notifier: SlackNotifier, slack: FakeSlack) -> None:
+    """The gateway's background flusher posts a queued request once Slack answers again."""
+    slack.state.down = True
+    rid = _open(notifier)
+    assert not notifier.post_request(rid, channel=CHANNEL)
+    stop = threading.Event()
+    thread = start_flusher(notifier, every_s=0.2, stop=stop)
+    slack.state.down = False
+    try:
+        deadline = time.monotonic() + 20
+        while notifier.approvals.snapshot(rid).ts is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert notifier.approvals.snapshot(rid).ts is not None and notifier.outbox.pending() == []
