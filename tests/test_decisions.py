@@ -230,3 +230,17 @@ def test_concurrent_four_eyes_approvals_record_exactly_two_people(migrated_url: 
     assert len({d.actor for d in decisions}) == 2 and [d.final for d in decisions] == [False, True]
     assert setup.get(request.id).status == Status.APPROVED
     setup.close()
+
+
+@pytest.mark.slow
+def test_edits_run_the_same_purchase_order_suite_as_drafts() -> None:
+    """The purchase_orders GX suite passes a valid edit and names the line of an off-pack quantity."""
+    from stockgate.services.edits import suite_problems
+
+    original = make_po()
+    good = make_po(quantities=(12, 12))
+    bad = good.model_copy(update={"lines": [good.lines[0].model_copy(update={"quantity": 13, "line_cost": 32.5})]})
+    assert suite_problems(good, reference=original, budget=None) == []
+    problems = suite_problems(bad, reference=original, budget=None)
+    assert any("pack size" in p and "(SKU0001@S01)" in p for p in problems), problems
+    assert suite_problems(good, reference=original, budget=50.0)  # 60.00 over a 50.00 budget

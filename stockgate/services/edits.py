@@ -6,9 +6,9 @@ Edit shapes (plain dicts, so every route can build them: CLI flags, Slack modals
   the line too. Line costs are recomputed; ``proposed_quantity`` keeps the machine's number.
 - copy: ``{"text": "...", "subject": "...", "body": "..."}`` (only the keys given change).
 
-Purchase orders are checked for non-negative whole units, pack-size multiples, the MOQ, and the supplier budget.
-TODO(swap): use ``validations/purchase_orders.py`` (replenishment engineer) once it lands, so an edit passes
-exactly the checks the machine's draft passed.
+Purchase orders are checked twice: first by ``validate_po`` here (whole non-negative units, pack-size multiples,
+MOQ, supplier budget; instant, with a suggested fix), then by the SAME Great Expectations suite the machine's
+drafts pass (``validations/purchase_orders.py``), with the catalog facts taken from the draft's own lines.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def apply_po_edit(po: PurchaseOrder, edit: dict[str, Any], *, budget: float | No
     if not lines:
         raise InvalidEdit(f"The edit drops every line of order {po.po_id}.", hint="Reject the order instead.")
     edited = po.model_copy(update={"lines": lines})
-    problems = validate_po(edited, budget=budget)
+    problems = validate_po(edited, budget=budget) or suite_problems(edited, reference=po, budget=budget)
     if problems:
         raise InvalidEdit(f"The edited order {po.po_id} is invalid: " + "; ".join(problems) + ".")
     return edited
@@ -90,6 +90,30 @@ def validate_po(po: PurchaseOrder, *, budget: float | None = None) -> list[str]:
             problems.append(f"{key}: {line.quantity} units is below the minimum order quantity {line.moq}")
     if budget is not None and po.total_cost > budget + 0.005:
         problems.append(f"the total {po.total_cost:.2f} {po.currency} exceeds the budget {budget:.2f} {po.currency}")
+    return problems
+
+
+def suite_problems(order: PurchaseOrder, *, reference: PurchaseOrder, budget: float | None) -> list[str]:
+    """Critical failures of the ``purchase_orders`` GX suite on ``order``, naming the lines.
+
+    The catalog facts (pack size, MOQ, unit cost, supplier) come from ``reference``, the version being edited,
+    which was built from the catalog; an edit changes only quantities.
+    """
+    import pandas as pd
+
+    from validations.purchase_orders import validate_purchase_orders
+
+    catalog = pd.DataFrame(
+        [{"sku": line.sku, "supplier_id": reference.supplier, "unit_cost": line.unit_cost,
+          "pack_size": line.pack_size, "moq": line.moq, "status": "active"} for line in reference.lines]
+    )  # fmt: skip
+    suppliers = pd.DataFrame([{"supplier_id": reference.supplier, "budget": budget}])
+    result = validate_purchase_orders([order], catalog=catalog, suppliers=suppliers)
+    keys = [line_key(line) for line in order.lines]
+    problems = []
+    for outcome in result.critical_failures:
+        where = ", ".join(keys[row - 2] for row in outcome.failing_rows if 0 <= row - 2 < len(keys))
+        problems.append(f"{outcome.description.rstrip('.')}" + (f" ({where})" if where else ""))
     return problems
 
 
