@@ -115,7 +115,10 @@ def _build_suite(spec: SuiteSpec) -> Any:
     """A GX ExpectationSuite from the checked spec; ConfigError if GX dropped any expectation."""
     import great_expectations as gx
 
-    suite = gx.ExpectationSuite(name=spec.name, expectations=[dict(e) for e in spec.expectations])
+    try:
+        suite = gx.ExpectationSuite(name=spec.name, expectations=[dict(e) for e in spec.expectations])
+    except Exception as exc:  # pydantic refuses bad arguments of a known expectation type
+        raise ConfigError(f"Suite file {spec.path} has an invalid expectation: {exc}") from exc
     if len(suite.expectations) != len(spec.expectations):
         raise ConfigError(
             f"Suite file {spec.path}: Great Expectations loaded {len(suite.expectations)} of "
@@ -174,8 +177,8 @@ def _observed(detail: dict[str, Any], passed: bool) -> list[Any]:
     if passed:
         return []
     mismatched = (detail.get("details") or {}).get("mismatched")
-    if mismatched:
-        return [json_safe(mismatched)]
+    if mismatched:  # column-set rules: only missing columns matter when extra ones are allowed
+        return [json_safe({"missing": mismatched["missing"]} if "missing" in mismatched else mismatched)]
     return [json_safe(detail["observed_value"])] if "observed_value" in detail else []
 
 
