@@ -41,3 +41,7 @@ def draft(channel: str = "product_page", **update: Any) -> CopyDraft:
     """The overstock template draft for ``channel`` with fields replaced by ``update``."""
     found = next(d for d in template_drafts() if d.channel == channel)
     return found.model_copy(update=update)
+
+
+GOOD_TEXT = "Oat Milk 1 l is 20% off: €1.99 instead of €2.49, while stock lasts. Offer ends 4 December 2026."
+"""The overstock product-page text the embedded template writes for the default candidate."""

@@ -10,10 +10,10 @@ import pytest
 from stockgate.domain.copy import checks
 from stockgate.domain.copy.suite import SPECS, check_drafts, suite_parameters
 from stockgate.domain.drafts import CopyDraft
+from tests.copy_fixtures import GOOD_TEXT as GOOD
 from tests.copy_fixtures import brand, draft, template_drafts
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = "Oat Milk 1 l is 20% off: €1.99 instead of €2.49, while stock lasts. Offer ends 4 December 2026."
 
 
 def _check(one: CopyDraft, name: str, recent: list[dict[str, str]] | None = None) -> tuple[bool, str, str]:

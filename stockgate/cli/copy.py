@@ -42,6 +42,9 @@ def copy(
     ] = None,
     max_candidates: Annotated[int, typer.Option(min=1, help="At most this many products get copy.")] = 20,
     templates: Annotated[Path | None, typer.Option(help="Folder of Jinja2 templates overriding the embedded.")] = None,
+    forecast: Annotated[
+        Path | None, typer.Option(help="Forecast file (CSV/Parquet: unique_id, ds, forecast) instead of fitting one.")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Exit with code 1 when any draft is blocked.")] = False,
 ) -> None:
     """Draft and check marketing copy for the products the numbers point at."""
@@ -59,7 +62,7 @@ def copy(
     run = copy_from_inputs(
         sales=bundle.sales, catalog=bundle.catalog, inventory=bundle.inventory, brand=brand,
         generator=_generator(settings, templates), freq=bundle.freq, channels=chosen, as_of=_date(as_of),
-        rules=CandidateRules(max_candidates=max_candidates),
+        rules=CandidateRules(max_candidates=max_candidates), forecast=read_forecast(forecast) if forecast else None,
     )  # fmt: skip
     checked = validate_copy(run.drafts, brand=brand, recent=load_recent(recent) if recent else [])
     path = write_drafts(checked, out)
@@ -110,6 +113,24 @@ def load_recent(path: Path) -> list[dict[str, Any]]:
         text = item.get("text") or "\n\n".join(str(item[k]) for k in ("subject", "body") if item.get(k))
         recent.append({k: v for k, v in item.items() if k in ("sku", "channel", "published_at")} | {"text": text})
     return recent
+
+
+def read_forecast(path: Path) -> Any:
+    """A forecast frame (``unique_id, ds, forecast``) from CSV or Parquet; InputError naming what is missing."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputError("the forecast file does not exist.", file=str(path))
+    try:
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot be read as CSV or Parquet ({exc}).", file=str(path)) from None
+    missing = [c for c in ("unique_id", "ds", "forecast") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"lacks the columns {', '.join(missing)}.", file=str(path), hint="Expected unique_id, ds, forecast."
+        )
+    return frame.assign(ds=pd.to_datetime(frame["ds"]))
 
 
 def write_drafts(drafts: Sequence[CopyDraft], out: Path) -> Path:
