@@ -156,12 +156,26 @@ def test_valid_edit_makes_a_new_version_someone_else_approves(ledger: Ledger, po
 
 
 def test_copy_edit_is_revalidated(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
-    """Changed copy is checked: empty text is refused, new text becomes version 2."""
-    request = open_request(ledger, policy, draft=make_copy(), started_by=None)
+    """Changed copy is checked by quick checks and the copy GX suite; a valid change becomes version 2."""
+    from tests.copy_fixtures import draft
+
+    original = draft("product_page")
+    request = open_request(ledger, policy, draft=original, started_by=None)
     with pytest.raises(InvalidEdit, match="text is empty"):
         _decide(ledger, policy, request.id, "dan", "edit", reason="tone", edit={"text": "   "})
-    result = _decide(ledger, policy, request.id, "dan", "edit", reason="tone", edit={"text": "Oat milk, 10% off."})
-    assert ledger.draft(request.id).text == "Oat milk, 10% off."  # type: ignore[union-attr]
+    with pytest.raises(InvalidEdit, match="50% is not the approved discount"):
+        _decide(
+            ledger,
+            policy,
+            request.id,
+            "dan",
+            "edit",
+            reason="bolder",
+            edit={"text": original.text.replace("20%", "50%")},
+        )
+    better = (original.text or "").replace("Oat Milk 1 l", "Our Oat Milk 1 l", 1)
+    result = _decide(ledger, policy, request.id, "dan", "edit", reason="warmer", edit={"text": better})
+    assert ledger.draft(request.id).text == better  # type: ignore[union-attr]
     assert result.request.version == 2
 
 

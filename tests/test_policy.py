@@ -51,6 +51,10 @@ def test_example_policy_in_docs_is_valid() -> None:
         (_with_rules({"name": "r", "route": "auto", "when": {"max_total": "lots"}}), "rules[0].when.max_total"),
         (_with_rules({"name": "r", "route": "sometimes", "when": {"max_total": 1}}), "rules[0].route"),
         (_with_rules({"name": "r", "route": "auto", "when": {"max_totl": 1}}), "when.max_totl: Extra inputs"),
+        (
+            _with_rules({"name": "r", "route": "four_eyes", "when": {"min_total": 9, "max_total": 1}}),
+            "rules[0].when: min_total 9.0 is above max_total 1.0",
+        ),
         ({**POLICY, "groups": {"g": {"members": ["zed"]}}}, "groups.g.members: 'zed' is not defined"),
         (
             {**POLICY, "kinds": {"copy": {"default": {"approvers": ["group:nobody"]}}}},

@@ -4,7 +4,8 @@ Edit shapes (plain dicts, so every route can build them: CLI flags, Slack modals
 
 - purchase order: ``{"quantities": {"SKU0001@S01": 24, ...}, "drop": ["SKU0002@S01"]}``; a quantity of 0 drops
   the line too. Line costs are recomputed; ``proposed_quantity`` keeps the machine's number.
-- copy: ``{"text": "...", "subject": "...", "body": "..."}`` (only the keys given change).
+- copy: ``{"text": "...", "subject": "...", "body": "..."}`` (only the keys given change); re-checked by quick
+  checks and then the same ``copy`` Great Expectations suite as generated drafts (brand rules, facts, claims).
 
 Purchase orders are checked twice: first by ``validate_po`` here (whole non-negative units, pack-size multiples,
 MOQ, supplier budget; instant, with a suggested fix), then by the SAME Great Expectations suite the machine's
@@ -123,7 +124,7 @@ def apply_copy_edit(draft: CopyDraft, edit: dict[str, Any]) -> CopyDraft:
     if unknown:
         raise InvalidEdit(f"Copy edits may change text, subject or body, not {', '.join(unknown)}.")
     edited = draft.model_copy(update={k: (str(v).strip() if v is not None else None) for k, v in edit.items()})
-    problems = validate_copy(edited)
+    problems = validate_copy(edited) or copy_suite_problems(edited)
     if problems:
         raise InvalidEdit(f"The edited copy {draft.draft_id} is invalid: " + "; ".join(problems) + ".")
     return edited
@@ -143,6 +144,17 @@ def validate_copy(draft: CopyDraft) -> list[str]:
         elif "{{" in value or "}}" in value:
             problems.append(f"{name} still contains a template placeholder")
     return problems
+
+
+def copy_suite_problems(draft: CopyDraft) -> list[str]:
+    """Critical failures of the ``copy`` GX suite (brand rules, facts, claims) on an edited copy draft."""
+    from stockgate.domain.copy.brand import load_brand
+    from stockgate.settings import get_settings
+    from validations.copy import validate_copy as run_copy_suite
+
+    [checked] = run_copy_suite([draft.model_copy(update={"checks": [], "status": "ready"})],
+                               brand=load_brand(get_settings().brand_file))  # fmt: skip
+    return [f"{c.name}: {c.detail}".rstrip(": ") for c in checked.checks if c.severity == "critical" and not c.passed]
 
 
 def edit_changes(before: PurchaseOrder | CopyDraft, after: PurchaseOrder | CopyDraft) -> dict[str, Any]:

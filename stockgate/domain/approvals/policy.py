@@ -61,6 +61,14 @@ class Conditions(_Strict):
         default=None, description="AT LEAST ONE category of the draft is one of these."
     )
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Conditions:
+        if self.first_order and self.not_first_order:
+            raise ValueError("first_order and not_first_order cannot both be true; the rule would never match")
+        if self.min_total is not None and self.max_total is not None and self.min_total > self.max_total:
+            raise ValueError(f"min_total {self.min_total} is above max_total {self.max_total}; no draft can match")
+        return self
+
     def is_empty(self) -> bool:
         """True when the rule would match every draft."""
         return self == Conditions()
