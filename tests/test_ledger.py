@@ -103,8 +103,11 @@ def test_audit_trail_is_append_only_in_the_database(ledger: Ledger, migrated_url
 
 
 def test_bad_ledger_url_is_a_config_error() -> None:
-    """A URL SQLAlchemy cannot parse names the problem."""
+    """A URL SQLAlchemy cannot parse or use is a ConfigError that never shows the password."""
     from stockgate.errors import ConfigError
 
     with pytest.raises(ConfigError, match="not a SQLAlchemy URL"):
         Ledger("not a url")
+    with pytest.raises(ConfigError, match="psycopg 3 driver") as info:
+        Ledger("postgresql://user:pw-secret@db.example/ledger")
+    assert "pw-secret" not in str(info.value)

@@ -43,15 +43,19 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise ConfigError(
-            f"Ledger URL '{url}' is not a SQLAlchemy URL: {exc}", hint="e.g. sqlite:///ledger.db"
+        raise ConfigError(  # the URL itself is not echoed: it may hold a password
+            f"The ledger URL is not a SQLAlchemy URL ({exc.__class__.__name__}).",
+            hint="e.g. sqlite:///ledger.db or postgresql+psycopg://user@host:5432/db",
         ) from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
     try:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:
-        raise ConfigError(f"Ledger URL '{parsed.render_as_string()}' cannot be used: {exc}") from None
+        raise ConfigError(
+            f"Ledger URL '{parsed.render_as_string()}' cannot be used: {exc}.",
+            hint="For Postgres use the psycopg 3 driver: postgresql+psycopg://...",
+        ) from None
 
 
 def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
