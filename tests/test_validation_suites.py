@@ -188,3 +188,13 @@ def test_failing_rows_are_plain_ints_and_values_are_json_safe() -> None:
         json.dumps(outcome.sample_values)
     json.dumps(result.raw)
     assert pd.isna(frame("sales", [{**GOOD["sales"][0], "sku": None}])["sku"].iloc[0])
+
+
+def test_docs_list_every_rule_with_its_reason() -> None:
+    """docs/validation.md states every rule's reason, so the documented rules cannot drift from the suites."""
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "validation.md").read_text(encoding="utf-8")
+    for suite in EXPECTED_COUNTS:
+        missing = [e["meta"]["why"] for e in read_suite(suite).expectations if e["meta"]["why"] not in docs]
+        assert missing == [], f"{suite}: reasons missing from docs/validation.md"
