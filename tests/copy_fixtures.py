@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from stockgate.domain.copy.brand import Brand, load_brand
 from stockgate.domain.copy.candidates import Candidate, CandidateKind
 from stockgate.domain.copy.channels import CHANNELS
@@ -45,3 +47,16 @@ def draft(channel: str = "product_page", **update: Any) -> CopyDraft:
 
 GOOD_TEXT = "Oat Milk 1 l is 20% off: €1.99 instead of €2.49, while stock lasts. Offer ends 4 December 2026."
 """The overstock product-page text the embedded template writes for the default candidate."""
+
+
+def naive_forecast(sales: pd.DataFrame, *, days: int = 28) -> pd.DataFrame:
+    """A naive forecast frame (mean of the last ``days`` days per series, for ``days`` days) with no model fit."""
+    last = sales["date"].max()
+    recent = sales[sales["date"] > last - pd.Timedelta(days=days)]
+    rate = recent.groupby(["location", "sku"])["units"].sum() / days
+    rows = [
+        (f"{loc}/{sku}", last + pd.Timedelta(days=d), value)
+        for (loc, sku), value in rate.items()
+        for d in range(1, days + 1)
+    ]
+    return pd.DataFrame(rows, columns=["unique_id", "ds", "forecast"])

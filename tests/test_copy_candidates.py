@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -55,7 +56,7 @@ def _world() -> dict[str, pd.DataFrame]:
     return {"sales": sales, "catalog": catalog, "inventory": inventory, "forecast": forecast}
 
 
-def _pick(world: dict[str, pd.DataFrame] | None = None, **rules: float) -> dict[str, Candidate]:
+def _pick(world: dict[str, pd.DataFrame] | None = None, **rules: Any) -> dict[str, Candidate]:
     w = world or _world()
     found = pick_candidates(
         forecast=w["forecast"], sales=w["sales"], catalog=w["catalog"], inventory=w["inventory"], as_of=AS_OF,

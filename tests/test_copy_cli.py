@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from stockgate.cli.main import app
 from stockgate.domain.copy.brand import default_brand_path
 from stockgate.domain.drafts import CopyDraft
+from tests.copy_fixtures import naive_forecast
 
 runner = CliRunner()
 
@@ -31,14 +32,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def forecast_file(data_dir: Path) -> Path:
     """A naive forecast (mean of the last 28 days per series, for 28 days) so these tests need no model fit."""
     sales = pd.read_csv(data_dir / "sales.csv", parse_dates=["date"])
-    last = sales["date"].max()
-    recent = sales[sales["date"] > last - pd.Timedelta(days=28)]
-    rate = recent.groupby(["location", "sku"])["units"].sum() / 28
-    rows = [
-        (f"{loc}/{sku}", last + pd.Timedelta(days=d), value) for (loc, sku), value in rate.items() for d in range(1, 29)
-    ]
     path = data_dir.parent / "forecast.csv"
-    pd.DataFrame(rows, columns=["unique_id", "ds", "forecast"]).to_csv(path, index=False)
+    naive_forecast(sales).to_csv(path, index=False)
     return path
 
 

@@ -123,6 +123,6 @@ def test_model_output_is_checked_like_any_draft(fake: FakeLLM) -> None:
 
 def test_settings_choose_the_generator() -> None:
     """Without llm_base_url the templates are used; with it, the language model with the configured model."""
-    assert isinstance(make_generator(Settings(llm_base_url=None)), TemplateGenerator)
-    chosen = make_generator(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="llama-3"))
+    assert isinstance(make_generator(Settings.model_validate({"llm_base_url": None})), TemplateGenerator)
+    chosen = make_generator(Settings.model_validate({"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "llama-3"}))
     assert isinstance(chosen, LLMGenerator) and chosen.name == "llm:llama-3"
