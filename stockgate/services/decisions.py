@@ -158,7 +158,8 @@ def _message(request: ApprovalRequest, actor: str, action: Action, still_needed:
     if still_needed == 0:
         return f"{done} by {request.decided_by}; request {request.id} is approved."
     more = "one more approver" if still_needed == 1 else f"{still_needed} more approvers"
-    return f"{done} by {actor}; {more} needed (not {', '.join(request.conflicted | set(request.approvals))})."
+    excluded = " or ".join(sorted(request.conflicted | set(request.approvals)))
+    return f"{done} by {actor} (version {request.version}); {more} needed, someone other than {excluded}."
 
 
 def draft_facts(
