@@ -126,3 +126,21 @@ def test_stock_and_demand_are_summed_over_locations() -> None:
 def test_max_candidates_caps_the_list() -> None:
     """At most max_candidates products get copy, the highest priority first."""
     assert list(_pick(max_candidates=2)) == ["BACK", "NEWB"]
+
+
+def test_weekly_data_gives_the_same_kinds() -> None:
+    """Weekly totals dated by their Monday, with a weekly forecast, give the same candidate kinds."""
+    w = _world()
+    sales = w["sales"].assign(date=w["sales"]["date"].dt.to_period("W-SUN").dt.start_time)
+    w["sales"] = sales.groupby(["sku", "location", "date"], as_index=False).agg(
+        units=("units", "sum"), price=("price", "mean"), promo=("promo", "max")
+    )
+    weekly = w["forecast"].assign(ds=w["forecast"]["ds"].dt.to_period("W-SUN").dt.start_time)
+    w["forecast"] = weekly.groupby(["unique_id", "ds"], as_index=False)["forecast"].sum()
+    found = pick_candidates(
+        forecast=w["forecast"], sales=w["sales"], catalog=w["catalog"], inventory=w["inventory"], as_of=AS_OF,
+        freq="W-MON",
+    )  # fmt: skip
+    kinds = {c.sku: c.kind for c in found}
+    assert kinds["OVER"] == CandidateKind.OVERSTOCK and kinds["BACK"] == CandidateKind.BACK_IN_STOCK
+    assert kinds["DROP"] == CandidateKind.PRICE_DROP and kinds["NEWB"] == CandidateKind.NEW_ARRIVAL
