@@ -15,7 +15,7 @@ from stockgate.domain.approvals.policy import Policy
 from stockgate.errors import AlreadyDecided, ApprovalError, InvalidEdit, NotAuthorized, StockgateError
 from stockgate.services.commits import commit_approved
 from stockgate.services.decisions import decide, open_request
-from tests.ledger_fixtures import _pg_template, ledger, make_copy, make_po, migrated_url, policy  # noqa: F401
+from tests.ledger_fixtures import POLICY, _pg_template, ledger, make_copy, make_po, migrated_url, policy  # noqa: F401
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -258,3 +258,18 @@ def test_edits_run_the_same_purchase_order_suite_as_drafts() -> None:
     problems = suite_problems(bad, reference=original, budget=None)
     assert any("pack size" in p and "(SKU0001@S01)" in p for p in problems), problems
     assert suite_problems(good, reference=original, budget=50.0)  # 60.00 over a 50.00 budget
+
+
+def test_blocked_copy_never_passes_automatically(ledger: Ledger) -> None:  # noqa: F811
+    """Even under an auto rule that matches, a copy draft blocked by a critical check goes to a person."""
+    from stockgate.domain.approvals.policy import parse_policy
+    from stockgate.domain.drafts import CheckResult
+
+    rule = {"name": "dairy-copy", "route": "auto", "when": {"categories": ["dairy"]}}
+    auto_policy = parse_policy({**POLICY, "kinds": {"copy": {"rules": [rule]}}})
+    ready = open_request(ledger, auto_policy, draft=make_copy(sku="SKU0001"), started_by=None, categories=["dairy"])
+    failed = CheckResult(name="prices", severity="critical", passed=False, detail="50% is not approved")
+    blocked = make_copy(sku="SKU0002").model_copy(update={"status": "blocked", "checks": [failed]})
+    held = open_request(ledger, auto_policy, draft=blocked, started_by=None, categories=["dairy"])
+    assert (ready.status, ready.rule) == (Status.APPROVED, "dairy-copy")
+    assert (held.status, held.route, held.rule) == (Status.PENDING, "one_approver", "blocked-draft-needs-a-person")
