@@ -25,7 +25,7 @@ from pydantic import SecretStr
 from stockgate.domain.copy.brand import Brand, display_facts
 from stockgate.domain.copy.candidates import Candidate
 from stockgate.domain.copy.channels import LIMITS, Channel
-from stockgate.domain.copy.checks import required_phrases
+from stockgate.domain.copy.checks import PERCENT_FACTS, PRICE_FACTS, required_phrases
 from stockgate.domain.copy.generator import CopyGenerator, DraftText, TemplateGenerator, tidy
 from stockgate.settings import Settings
 
@@ -135,7 +135,7 @@ def build_messages(candidate: Candidate, channel: Channel, brand: Brand) -> list
             brand.rules_text(),
             f"Write for the channel '{channel}': {limits}.",
             f"Name the product exactly '{candidate.name}'.",
-            "Quote only the prices and percentages given in the facts, written exactly as given.",
+            _numbers_rule(candidate, brand),
             *(f"Include this exact wording: '{p}'." for p in phrases),
             f"Answer with JSON only, in this shape: {shape}",
         ]
@@ -143,6 +143,15 @@ def build_messages(candidate: Candidate, channel: Channel, brand: Brand) -> list
     facts = display_facts(candidate.facts, money=brand.money)
     user = f"Reason for the copy: {candidate.kind.value}.\nFacts (JSON): {json.dumps(facts, ensure_ascii=False)}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _numbers_rule(candidate: Candidate, brand: Brand) -> str:
+    """Which amounts and percentages the copy may quote: exactly those the price check accepts."""
+    shown = display_facts(candidate.facts, money=brand.money)
+    amounts = [str(shown[k]) for k in PRICE_FACTS if k in shown]
+    percents = [f"{shown[k]}%" for k in PERCENT_FACTS if k in shown]
+    allowed = ", ".join(amounts + percents)
+    return f"The only prices and percentages you may write are: {allowed}. Write no other numbers with % or money."
 
 
 def _rules(brand: Brand) -> list[dict[str, Any]]:
