@@ -63,6 +63,8 @@ def test_twenty_concurrent_approvals_and_rejections_give_one_decision(migrated_u
         f"already {'rejected' if final.status == 'rejected' else 'approved'} by" in o for o in outcomes if o != "won"
     )
     assert len(sink.committed) == (1 if final.status == Status.COMMITTED else 0)
+    committed_events = [e for e in setup.audit_trail(request.id) if e.event == "committed"]
+    assert len(committed_events) == (1 if final.status == Status.COMMITTED else 0)
     assert final.status in (Status.COMMITTED, Status.REJECTED)
     setup.close()
 
