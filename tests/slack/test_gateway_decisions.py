@@ -92,7 +92,7 @@ def test_edit_quantities_creates_new_version_for_another_approver(gateway: Runni
     response = gateway.post(view_submission(ALICE, view, values))
     assert response.json()["response_action"] == "update"
     approvals = gateway.gateway.services.approvals
-    wait_for(lambda: approvals.snapshot(rid).version == 2)
+    wait_for(lambda: approvals.snapshot(rid).version == 2, timeout=120)  # the edit is re-validated with GX
     assert approvals.snapshot(rid).draft.lines[0].quantity == 36  # type: ignore[union-attr]
     _click(gateway, BOB, ACTION_APPROVE, rid, version=1)
     wait_for(lambda: _ephemerals(slack, BOB))
@@ -112,15 +112,17 @@ def test_edit_form_errors_keep_modal_open(gateway: RunningGateway, slack: FakeSl
     assert gateway.gateway.services.approvals.snapshot(rid).version == 1
 
 
-def test_edit_copy_text(gateway: RunningGateway, slack: FakeSlack) -> None:
-    """The copy edit modal carries the text; a changed text becomes the new version."""
+def test_invalid_copy_edit_is_refused_in_the_modal(gateway: RunningGateway, slack: FakeSlack) -> None:
+    """A copy edit failing the copy checks (too short for a product page) is refused in the modal; nothing changes."""
     rid = gateway.open(make_copy())
     view = _open_modal(gateway, slack, ALICE, ACTION_EDIT, rid)
+    assert view["blocks"][1]["element"]["initial_value"] == "Crunchy oats, baked fresh."
     values = values_for({views.COPY_BLOCK: "Crunchy oats, baked fresh daily.", "reason": "Say daily"})
-    gateway.post(view_submission(ALICE, view, values))
-    approvals = gateway.gateway.services.approvals
-    wait_for(lambda: approvals.snapshot(rid).version == 2)
-    assert approvals.snapshot(rid).draft.text == "Crunchy oats, baked fresh daily."  # type: ignore[union-attr]
+    assert gateway.post(view_submission(ALICE, view, values)).json()["response_action"] == "update"
+    outcome = wait_for(lambda: slack.state.calls_to("views.update"), timeout=120)  # re-validated with GX: slow
+    text = json.dumps(outcome[-1].args["view"], ensure_ascii=False)
+    assert "Not recorded" in text and "Nothing was changed" in text
+    assert gateway.gateway.services.approvals.snapshot(rid).version == 1
 
 
 def test_group_member_not_named_in_policy_may_approve(gateway: RunningGateway) -> None:

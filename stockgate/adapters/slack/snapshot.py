@@ -7,7 +7,7 @@ decision state always come from the ledger.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from stockgate.domain.drafts import CopyDraft, PurchaseOrder
@@ -43,7 +43,6 @@ class RequestSnapshot:
     committed_ref: str | None = None
     channel: str | None = None
     ts: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_pending(self) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from stockgate.adapters.slack import blocks as bk
 from stockgate.adapters.slack.cards import fallback_text, key_lines, money
 from stockgate.adapters.slack.snapshot import RequestSnapshot, button_value
-from stockgate.domain.drafts import PurchaseOrder
+from stockgate.domain.drafts import CopyDraft, PurchaseOrder
 
 CALLBACK_EDIT, CALLBACK_REJECT = "stockgate_edit_modal", "stockgate_reject_modal"
 REASON_BLOCK, COPY_BLOCK, VALUE_ACTION = "reason", "copy_text", "value"
@@ -23,6 +23,18 @@ MAX_EDIT_LINES = bk.MAX_VIEW_BLOCKS - 4
 def line_key(location: str, sku: str) -> str:
     """The id of one order line inside an edit: ``sku@location`` (the decision path's edit key)."""
     return f"{sku}@{location}"
+
+
+COPY_INPUT_CHARS = 3000
+
+
+def _copy_text(draft: CopyDraft) -> str:
+    return draft.body if draft.body is not None else (draft.text or "")
+
+
+def editable_in_slack(snap: RequestSnapshot) -> bool:
+    """False for copy longer than a Slack text input can hold (3,000 characters): edit it elsewhere."""
+    return not isinstance(snap.draft, CopyDraft) or len(_copy_text(snap.draft)) <= COPY_INPUT_CHARS
 
 
 def _modal(title: str, callback_id: str, snap: RequestSnapshot, blocks: list[bk.Block], submit: str) -> dict[str, Any]:
@@ -76,8 +88,9 @@ def edit_modal(snap: RequestSnapshot) -> dict[str, Any]:
         inputs = [_qty_input(ln, draft.currency) for ln in lines]
         body = [intro, *(note if len(lines) < len(draft.lines) else []), *inputs]
     else:
-        text = draft.body if draft.body is not None else (draft.text or "")
+        text = _copy_text(draft)
         element = {"type": "plain_text_input", "action_id": VALUE_ACTION, "multiline": True, "initial_value": text}
+        element["max_length"] = COPY_INPUT_CHARS
         label = {"type": "plain_text", "text": "Copy text"}
         body = [intro, {"type": "input", "block_id": COPY_BLOCK, "label": label, "element": element}]
     return _modal("Edit", CALLBACK_EDIT, snap, [*body, _reason_input("Why this change?")], "Save edit")

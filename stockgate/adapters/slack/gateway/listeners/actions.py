@@ -12,23 +12,27 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from stockgate.adapters.slack import views
-from stockgate.adapters.slack.cards import ACTION_APPROVE, ACTION_EDIT, ACTION_REJECT
+from stockgate.adapters.slack.cards import ACTION_APPROVE, ACTION_EDIT, ACTION_REJECT, utc
 from stockgate.adapters.slack.gateway.services import GatewayServices
 from stockgate.adapters.slack.snapshot import RequestSnapshot, parse_button_value
 from stockgate.errors import AlreadyDecided, ApprovalError
 
 
-def current(services: GatewayServices, value: str) -> tuple[RequestSnapshot, int]:
-    """The request named by a button value, refused if it is no longer pending or the version moved on."""
+def current(services: GatewayServices, value: str, *, refresh: bool = True) -> tuple[RequestSnapshot, int]:
+    """The request named by a button value, refused if it is no longer pending or the version moved on.
+
+    With ``refresh`` (only after the ack: it calls Slack) a stale message is redrawn from the ledger too.
+    """
     try:
         request_id, version = parse_button_value(value)
     except (ValueError, KeyError, TypeError):
         raise ApprovalError("This button does not name an approval request.") from None
     snap = services.approvals.snapshot(request_id)
-    if not snap.is_pending or version != snap.version:
+    if refresh and (not snap.is_pending or version != snap.version):
         services.notifier.refresh(request_id)  # the message may be stale (decided elsewhere, edited, expired)
     if not snap.is_pending:
-        who = f" by {snap.decisions[-1].actor}" if snap.decisions else ""
+        last = snap.decisions[-1] if snap.decisions else None
+        who = f" by {last.actor} at {utc(last.at)}" if last else ""
         raise AlreadyDecided(f"Request {request_id} is already {snap.status}{who}.", hint="Nothing was changed.")
     if version != snap.version:
         raise AlreadyDecided(
@@ -71,6 +75,11 @@ def register(app: App, services: GatewayServices) -> None:
             def work() -> None:
                 snap, _ = current(services, value)
                 services.identify(user_id, snap)
+                if not views.editable_in_slack(snap):
+                    raise ApprovalError(
+                        f"The copy of request {snap.request_id} is longer than Slack's 3,000-character form limit.",
+                        hint=f"Edit it with `stockgate approvals approve {snap.request_id} --edit ...`.",
+                    )
                 services.client.views_open(trigger_id=body["trigger_id"], view=build(snap))
 
             _later(services, body, work)

@@ -34,7 +34,7 @@ def _submit(services: GatewayServices, ack: Ack, body: dict[str, Any], action: A
     view = body["view"]
     user_id = body["user"]["id"]
     try:
-        snap, version = current(services, view.get("private_metadata", ""))
+        snap, version = current(services, view.get("private_metadata", ""), refresh=False)
     except StockgateError as exc:
         ack(response_action="update", view=views.outcome_modal("Not recorded", str(exc)))
         return
