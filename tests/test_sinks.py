@@ -225,3 +225,26 @@ def test_make_sink_specs(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         make_sink("ftp://user:pw@host")
     assert "pw" not in str(info.value)
+
+
+@pytest.mark.parametrize("which", [1, 2], ids=["files", "database"])
+def test_concurrent_commits_deliver_one_order(migrated_url: str, policy: Policy, tmp_path: Path, which: int) -> None:  # noqa: F811
+    """20 threads committing one approved request (separate ledger handles) make one order and one commit row."""
+    request_id = _approved(Ledger(migrated_url), policy)
+    sink = _sinks(tmp_path, migrated_url)[which]
+    barrier = threading.Barrier(20)
+
+    def attempt(_: int) -> str | None:
+        own = Ledger(migrated_url)
+        barrier.wait()
+        return commit_approved(own, sink, request_id=request_id).external_ref
+
+    with ThreadPoolExecutor(20) as pool:
+        refs = set(pool.map(attempt, range(20)))
+    check = Ledger(migrated_url)
+    assert len(refs) == 1 and check.get(request_id).status == Status.COMMITTED
+    assert [e.event for e in check.audit_trail(request_id)].count("committed") == 1
+    if isinstance(sink, DatabaseSink):
+        assert len(sink.rows()) == 1
+    else:
+        assert len(list((tmp_path / "files" / "purchase_order").glob("*.json"))) == 1
