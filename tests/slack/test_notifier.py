@@ -148,3 +148,18 @@ def test_gateway_flusher_posts_when_slack_is_back(notifier: SlackNotifier, slack
         stop.set()
         thread.join(5)
     assert notifier.approvals.snapshot(rid).ts is not None and notifier.outbox.pending() == []
+
+
+def test_failed_update_is_redrawn_by_flush(
+    notifier: SlackNotifier, slack: FakeSlack, ledger: Ledger, policy: Policy
+) -> None:
+    """A decision made while chat.update fails leaves the message stale; the next flush redraws it once."""
+    rid = _open(notifier)
+    notifier.post_request(rid, channel=CHANNEL)
+    decide(ledger, policy, request_id=rid, expected_version=1, actor="alice", action="approve", route="cli")
+    slack.state.down = True
+    assert not notifier.refresh(rid) and notifier.outbox.stale() == [rid]
+    slack.state.down = False
+    notifier.flush_pending_posts()
+    assert notifier.outbox.stale() == []
+    assert "Approved by *alice*" in json.dumps(slack.state.calls_to("chat.update")[-1].args["blocks"])

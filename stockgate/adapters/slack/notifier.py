@@ -3,7 +3,8 @@
 A request is posted once to the channel (or person) the policy names; its chart and, for large orders, the full
 line list go into the message's thread. After each decision the message is redrawn from the ledger
 (``chat.update``) and the thread gets an audit line. If Slack does not accept a post, the request is queued in the
-``Outbox`` and posted by ``flush_pending_posts`` later; the request can be answered elsewhere meanwhile.
+``Outbox`` and posted by ``flush_pending_posts`` later; the request can be answered elsewhere meanwhile. A message
+whose ``chat.update`` failed is marked stale there and redrawn by the same flush.
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ class SlackNotifier:
                 log.warning("File %s not attached to %s: %s", upload["filename"], ts, _why(exc))
 
     def flush_pending_posts(self) -> int:
-        """Post every queued request that is still pending; returns how many were posted now."""
+        """Post every queued request that is still pending, redraw stale messages; returns how many were posted."""
+        for request_id in self.outbox.stale():
+            self.refresh(request_id)
         posted = 0
         for item in self.outbox.pending():
             if not self.approvals.snapshot(item.request_id).is_pending:
@@ -90,8 +93,10 @@ class SlackNotifier:
         try:
             self.client.chat_update(channel=snap.channel, ts=snap.ts, **cards.request_card(snap))
         except SLACK_FAILURES as exc:
-            log.warning("Message of request %s not updated: %s", request_id, _why(exc))
+            log.warning("Message of request %s not updated, will retry: %s", request_id, _why(exc))
+            self.outbox.mark_stale(request_id)
             return False
+        self.outbox.unmark_stale(request_id)
         return True
 
     def audit(self, request_id: str, decision: DecisionLine) -> None:

@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS slack_outbox (
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     queued_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS slack_stale_messages (
+    request_id TEXT PRIMARY KEY
 )
 """
 
@@ -44,7 +47,7 @@ class Outbox:
         self._path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.execute(_SCHEMA)
+            db.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -74,3 +77,18 @@ class Outbox:
                 "SELECT request_id, channel, chart_path, attempts, last_error FROM slack_outbox ORDER BY queued_at"
             ).fetchall()
         return [PendingPost(r[0], r[1], Path(r[2]) if r[2] else None, r[3], r[4]) for r in rows]
+
+    def mark_stale(self, request_id: str) -> None:
+        """Remember a message whose ``chat.update`` failed, to redraw it later."""
+        with self._connect() as db:
+            db.execute("INSERT OR IGNORE INTO slack_stale_messages (request_id) VALUES (?)", (request_id,))
+
+    def unmark_stale(self, request_id: str) -> None:
+        """Forget a message once it was redrawn."""
+        with self._connect() as db:
+            db.execute("DELETE FROM slack_stale_messages WHERE request_id = ?", (request_id,))
+
+    def stale(self) -> list[str]:
+        """Request ids whose message still shows an old state."""
+        with self._connect() as db:
+            return [r[0] for r in db.execute("SELECT request_id FROM slack_stale_messages ORDER BY request_id")]
