@@ -83,7 +83,8 @@ def pick_candidates(
     """Candidates in priority order (kind, then score), at most ``rules.max_candidates``, one per SKU."""
     ctx = _Context(as_of=as_of, freq=freq, rules=rules or CandidateRules(), clearance=clearance or Clearance())
     table = _sku_table(forecast=forecast, sales=sales, catalog=catalog, inventory=inventory, ctx=ctx)
-    sales_by_sku = {str(sku): group for sku, group in sales.groupby("sku")}
+    units = sales.groupby(["sku", "date"], observed=True)["units"].sum().reset_index()  # over locations
+    sales_by_sku = {str(sku): group for sku, group in units.groupby("sku", observed=True)}
     found: list[Candidate] = []
     for sku, row in table.iterrows():
         candidate = _classify(str(sku), row, sales_by_sku.get(str(sku)), ctx)
@@ -136,10 +137,10 @@ def _back_in_stock(row: pd.Series, sales: pd.DataFrame | None, ctx: _Context) ->
         return None
     step = signals.period_days(ctx.freq)
     units = signals.period_units(sales, as_of=as_of, days=rules.back_in_stock_lookback_days, freq=ctx.freq)
-    run, end = signals.longest_zero_run(list(units.iloc[0])) if len(units) else (0, 0)
+    run, end = signals.longest_zero_run(units.tolist())
     if run * step < rules.back_in_stock_gap_days:
         return None
-    gap_start = as_of - timedelta(days=rules.back_in_stock_lookback_days - 1) + timedelta(days=(end - run) * step)
+    gap_start = pd.Timestamp(units.index[end - run]).date()
     before = signals.window_units(sales, start=gap_start - timedelta(days=56), end=gap_start - timedelta(days=1))
     weekly_before = float(before.sum()) / 8
     if weekly_before < rules.back_in_stock_min_weekly_units:

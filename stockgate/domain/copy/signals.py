@@ -40,18 +40,18 @@ def weekly_demand_by_sku(forecast: pd.DataFrame, *, freq: str) -> pd.Series:
     return (mean_per_period * 7 / period_days(freq)).rename("weekly_demand")
 
 
-def period_units(sales: pd.DataFrame, *, as_of: date, days: int, freq: str) -> pd.DataFrame:
-    """Units per SKU (rows) and period (columns) over the ``days`` days ending on ``as_of``; missing days as 0.
+def period_units(sales: pd.DataFrame, *, as_of: date, days: int, freq: str) -> pd.Series:
+    """Units per period (summed over rows) over the ``days`` days ending on ``as_of``; missing days count 0.
 
     Daily data gets every calendar day; weekly data gets the week dates present in the window.
     """
     end = pd.Timestamp(as_of)
     start = end - pd.Timedelta(days=days - 1)
     window = sales[(sales["date"] >= start) & (sales["date"] <= end)]
-    table = window.pivot_table(index="sku", columns="date", values="units", aggfunc="sum", fill_value=0.0)
+    per_date = window.groupby("date")["units"].sum()
     if period_days(freq) == 1:
-        return table.reindex(columns=pd.date_range(start, end, freq="D"), fill_value=0.0)
-    return table.reindex(columns=sorted(window["date"].unique()), fill_value=0.0)
+        return per_date.reindex(pd.date_range(start, end, freq="D"), fill_value=0.0)
+    return per_date.sort_index()
 
 
 def window_units(sales: pd.DataFrame, *, start: date, end: date) -> pd.Series:
