@@ -111,3 +111,18 @@ def test_bad_ledger_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="psycopg 3 driver") as info:
         Ledger("postgresql://user:pw-secret@db.example/ledger")
     assert "pw-secret" not in str(info.value)
+
+
+def test_migrations_downgrade_and_upgrade_again(ledger_url: str) -> None:  # noqa: F811
+    """Downgrading to base leaves no ledger table (nor trigger function); upgrading again works."""
+    from sqlalchemy import inspect
+
+    from stockgate.adapters.ledger.engine import downgrade, make_engine, upgrade
+
+    engine = make_engine(ledger_url)
+    upgrade(engine)
+    downgrade(engine)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert "audit_events" in inspect(engine).get_table_names()
+    engine.dispose()
