@@ -51,7 +51,7 @@ def frames(rows: int, bad: float, seed: int = 7) -> dict[str, pd.DataFrame]:
         {
             "sku": pd.array(skus, dtype="str"),
             "location": pd.array(np.char.add("S", (series // 1000).astype(str)), dtype="str"),
-            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D"),
+            "date": (pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D")).astype("datetime64[ns]"),
             "units": units,
             "price": 2.5,
             "promo": False,

@@ -129,3 +129,18 @@ def test_concurrent_runs_each_get_their_own_rows(suites_dir: Path) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(check, range(80)))
     assert sum(results) == 80
+
+
+def test_dates_of_any_resolution_are_compared_to_today(suites_dir: Path) -> None:
+    """Microsecond-resolution dates (pandas 3's default) are checked like nanosecond ones, naming the future row."""
+    future = {
+        "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": "date", "max_value": {"$PARAMETER": "today"}},
+        "meta": {"severity": "warning", "why": "No future dates."},
+    }
+    _write_suite(suites_dir, "dates", [future])
+    dates = pd.Series(pd.to_datetime(["2026-11-20", "2026-12-01", "2026-11-21"])).astype("datetime64[us]")
+    frame = _frame(3).assign(date=dates.to_numpy())
+    result = run_suite("dates", frame, suite_parameters={"today": pd.Timestamp("2026-11-21")})
+    assert result.outcomes[0].failing_rows == [3]
+    assert str(frame["date"].dtype) == "datetime64[us]"  # the caller's frame is left as it was
