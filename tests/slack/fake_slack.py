@@ -34,7 +34,7 @@ class FakeSlackState:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
-    forced: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    forced: dict[str, list[tuple[int, dict[str, str], str | None]]] = field(default_factory=dict)
     down: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: int = 0
@@ -55,10 +55,12 @@ class FakeSlackState:
         with self.lock:
             return [c for c in self.calls if c.method == method]
 
-    def force(self, method: str, status: int, *, times: int = 1, retry_after: int | None = None) -> None:
-        """Answer the next ``times`` calls of ``method`` with ``status`` (429 gets ``Retry-After``)."""
+    def force(
+        self, method: str, status: int, *, times: int = 1, retry_after: int | None = None, error: str | None = None
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``status`` (429 gets ``Retry-After``) and ``error``."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        self.forced.setdefault(method, []).extend([(status, headers)] * times)
+        self.forced.setdefault(method, []).extend([(status, headers, error)] * times)
 
     def add_user(self, user_id: str, **overrides: Any) -> None:
         """A full member of the fake workspace unless ``overrides`` say otherwise."""
@@ -111,8 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
         call = state.record(method, args)
         forced = state.forced.get(method)
         if state.down or forced:
-            status, headers = (503, {}) if state.down else forced.pop(0)  # type: ignore[union-attr]
-            return self._send(status, {"ok": False, "error": "ratelimited" if status == 429 else "fatal"}, headers)
+            status, headers, error = (503, {}, None) if state.down else forced.pop(0)  # type: ignore[union-attr]
+            error = error or ("ratelimited" if status == 429 else "fatal")
+            return self._send(status, {"ok": False, "error": error}, headers)
         call.response = self._answer(method, args)
         self._send(200, call.response)
 

@@ -145,3 +145,12 @@ def test_app_home_lists_pending_with_age(gateway: RunningGateway, slack: FakeSla
     call = wait_for(lambda: slack.state.calls_to("views.publish"))[0].args
     assert call["user_id"] == BOB and rid in json.dumps(call["view"]) and "waiting 0 h" in json.dumps(call["view"])
     assert CAROL
+
+
+def test_expired_trigger_asks_to_click_again(gateway: RunningGateway, slack: FakeSlack) -> None:
+    """If Slack refuses to open the form (trigger older than 3 s), the clicker is told to click again."""
+    rid = gateway.open(make_po())
+    slack.state.force("views.open", 200, error="expired_trigger_id")
+    _click(gateway, BOB, ACTION_REJECT, rid)
+    assert "Click the button again" in wait_for(lambda: _ephemerals(slack, BOB))[0]
+    assert gateway.gateway.services.approvals.snapshot(rid).status == "pending"

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
 
 from stockgate.adapters.slack import views
 from stockgate.adapters.slack.cards import ACTION_APPROVE, ACTION_EDIT, ACTION_REJECT, utc
 from stockgate.adapters.slack.gateway.services import GatewayServices
 from stockgate.adapters.slack.snapshot import RequestSnapshot, parse_button_value
-from stockgate.errors import AlreadyDecided, ApprovalError
+from stockgate.errors import AlreadyDecided, ApprovalError, IntegrationError
 
 
 def current(services: GatewayServices, value: str, *, refresh: bool = True) -> tuple[RequestSnapshot, int]:
@@ -52,6 +53,17 @@ def _later(services: GatewayServices, body: dict[str, Any], work: Any) -> None:
     services.run_later(work, user_id=user_id, channel=channel, response_url=body.get("response_url") or None)
 
 
+def _open_view(services: GatewayServices, trigger_id: str, view: dict[str, Any]) -> None:
+    """Open a modal; a trigger older than Slack's 3 seconds becomes a plain "click again" refusal."""
+    try:
+        services.client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("expired_trigger_id", "invalid_trigger_id"):
+            raise IntegrationError("Slack closed the form before it could open (it allows 3 seconds).",
+                                   hint="Click the button again.") from None  # fmt: skip
+        raise
+
+
 def register(app: App, services: GatewayServices) -> None:
     """Attach the three button listeners to ``app``."""
 
@@ -75,12 +87,12 @@ def register(app: App, services: GatewayServices) -> None:
             def work() -> None:
                 snap, _ = current(services, value)
                 services.identify(user_id, snap)
-                if not views.editable_in_slack(snap):
+                if build is views.edit_modal and not views.editable_in_slack(snap):
                     raise ApprovalError(
                         f"The copy of request {snap.request_id} is longer than Slack's 3,000-character form limit.",
                         hint=f"Edit it with `stockgate approvals approve {snap.request_id} --edit ...`.",
                     )
-                services.client.views_open(trigger_id=body["trigger_id"], view=build(snap))
+                _open_view(services, body["trigger_id"], build(snap))
 
             _later(services, body, work)
 
