@@ -128,7 +128,7 @@ def test_click_on_unknown_request_is_explained(gateway: RunningGateway, slack: F
 
 
 def test_late_click_on_expired_request_is_refused_and_card_redrawn(gateway: RunningGateway, slack: FakeSlack) -> None:
-    """A click after the timeout expires the request, commits nothing, tells the clicker, and redraws the card."""
+    """A click after the timeout expires the request, tells the clicker, redraws the card and wakes the run."""
     approvals = gateway.gateway.services.approvals
     opened = datetime.now(UTC) - timedelta(days=8)
     rid = open_request(approvals.ledger, approvals.policy, draft=make_po(), started_by="carol", now=opened).id  # type: ignore[attr-defined]
@@ -137,7 +137,7 @@ def test_late_click_on_expired_request_is_refused_and_card_redrawn(gateway: Runn
     assert "expired" in _refusal(slack, ALICE)
     assert _status(gateway, rid) == "expired"
     wait_for(lambda: "Expired without a decision" in str([c.args for c in slack.state.calls_to("chat.update")]))
-    assert gateway.decided == []
+    assert wait_for(lambda: gateway.decided) == [rid]  # the waiting run is woken to see the expiry
 
 
 def test_refusal_falls_back_to_response_url(gateway: RunningGateway, slack: FakeSlack) -> None:

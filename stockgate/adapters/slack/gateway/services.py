@@ -102,6 +102,8 @@ class GatewayServices:
             )
         except AlreadyDecided:
             self.notifier.refresh(request_id)  # e.g. expired just now: show it
+            if self.on_decided is not None and self.approvals.snapshot(request_id).status == "expired":
+                self._wake(request_id)  # let the waiting run see the expiry now (harmless if it already has)
             raise
         self.notifier.refresh(request_id)
         if after.decisions:
