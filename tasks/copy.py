@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from stockgate.domain.copy.brand import Brand
 from stockgate.domain.copy.candidates import Candidate, CandidateRules, pick_candidates
@@ -46,7 +47,7 @@ def pick_copy_candidates(
     return candidates
 
 
-@task(name="draft-copy")
+@task(name="draft-copy", cache_policy=NO_CACHE)  # the generator may hold an API key: never hash it
 def draft_copy_task(
     candidates: Sequence[Candidate],
     *,
