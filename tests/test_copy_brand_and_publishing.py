@@ -10,8 +10,14 @@ import yaml
 from stockgate.domain.copy.brand import Money, default_brand_path, display_facts, load_brand
 from stockgate.domain.copy.candidates import CandidateKind
 from stockgate.domain.copy.generator import TemplateGenerator
-from stockgate.domain.copy.publishing import PAYLOAD_SCHEMA, publication_payload, superseded_by, supersedes
-from stockgate.errors import ConfigError
+from stockgate.domain.copy.publishing import (
+    PAYLOAD_SCHEMA,
+    edit_draft,
+    publication_payload,
+    superseded_by,
+    supersedes,
+)
+from stockgate.errors import ConfigError, InvalidEdit
 from tests.copy_fixtures import brand, candidate, draft
 
 
@@ -119,3 +125,22 @@ def test_publication_payload_carries_version_and_idempotency_key() -> None:
     assert payload["draft"]["text"] == one.text and payload["approved_by"] == ["ana"]
     with pytest.raises(ValueError, match="version"):
         publication_payload(one, version=0)
+
+
+def test_edit_draft_replaces_the_wording_and_records_the_editor() -> None:
+    """An edit keeps the draft id, records the editor and clears the old checks; wrong shapes are InvalidEdit."""
+    original = draft()
+    edited = edit_draft(original, editor="ana", text="New words for Oat Milk 1 l.")
+    assert (edited.draft_id, edited.text, edited.generator) == (
+        original.draft_id,
+        "New words for Oat Milk 1 l.",
+        "edited by ana",
+    )
+    assert edited.checks == [] and edited.status == "ready"
+    email = edit_draft(draft("email"), editor="ana", subject="New subject for Oat Milk 1 l")
+    assert email.subject == "New subject for Oat Milk 1 l" and email.body == draft("email").body
+    for bad in ({"subject": "x"}, {"text": "   "}, {}):
+        with pytest.raises(InvalidEdit):
+            edit_draft(original, editor="ana", **bad)
+    with pytest.raises(InvalidEdit, match="email"):
+        edit_draft(draft("email"), editor="ana", text="x")

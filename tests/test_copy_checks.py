@@ -131,3 +131,16 @@ def test_gx_suite_agrees_with_the_pure_checks_on_good_and_bad_drafts() -> None:
     assert [d.status for d in via_gx] == ["ready"] * 3 + ["blocked"] * len(BAD_TEXTS)
     for checked, name in zip(via_gx[3:], BAD_TEXTS, strict=True):
         assert name in {c.name for c in checked.checks if not c.passed}
+
+
+def test_an_edit_is_checked_again_before_it_is_accepted() -> None:
+    """A good edit comes back checked and ready; an edit with a wrong price raises InvalidEdit saying why."""
+    from stockgate.domain.copy.publishing import edit_draft
+    from stockgate.errors import InvalidEdit
+    from validations.copy import validate_copy_edit
+
+    good = edit_draft(draft(), editor="ana", text=GOOD.replace("Oat Milk 1 l is", "Our Oat Milk 1 l is now"))
+    assert validate_copy_edit(good, brand=brand()).status == "ready"
+    bad = edit_draft(draft(), editor="ana", text=GOOD.replace("€1.99", "€1.49"))
+    with pytest.raises(InvalidEdit, match=r"prices: €1\.49"):
+        validate_copy_edit(bad, brand=brand())

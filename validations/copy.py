@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from stockgate.domain.copy.brand import Brand
-from stockgate.domain.copy.suite import copy_frame, results_from_failing_rows, suite_parameters
+from stockgate.domain.copy.suite import blocked_reason, copy_frame, results_from_failing_rows, suite_parameters
 from stockgate.domain.drafts import CopyDraft
+from stockgate.errors import InvalidEdit
 
 SUITE = "copy"
 
@@ -37,3 +38,11 @@ def validate_copy(
         # An expectation that failed without naming rows (it raised) blocks every draft rather than none.
         failing[outcome.expectation] = rows if outcome.passed or rows else every_row
     return results_from_failing_rows(drafts, failing, params=params)
+
+
+def validate_copy_edit(edited: CopyDraft, *, brand: Brand, recent: Sequence[Mapping[str, Any]] = ()) -> CopyDraft:
+    """Check a person's edit like any draft; InvalidEdit (with every failed critical check) when it is blocked."""
+    (checked,) = validate_copy([edited], brand=brand, recent=recent)
+    if checked.status == "blocked":
+        raise InvalidEdit(f"The edited copy fails critical checks: {blocked_reason(checked)}.", hint="Fix and resend.")
+    return checked

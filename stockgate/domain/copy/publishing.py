@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from stockgate.domain.drafts import CopyDraft
+from stockgate.errors import InvalidEdit
 
 PAYLOAD_SCHEMA = "stockgate.copy/1"
 """Version of the publishing payload shape; bump it when the shape changes."""
@@ -55,3 +56,24 @@ def publication_payload(draft: CopyDraft, *, version: int, approved_by: list[str
         "approved_by": list(approved_by or []),
         "draft": draft.model_dump(mode="json"),
     }
+
+
+def edit_draft(
+    draft: CopyDraft, *, editor: str, text: str | None = None, subject: str | None = None, body: str | None = None
+) -> CopyDraft:
+    """The draft with a person's new wording, unchecked (run ``validations.copy.validate_copy_edit`` next).
+
+    Email takes ``subject`` and/or ``body``; the other channels take ``text``. The ``draft_id`` stays (the ledger
+    counts versions); ``generator`` records the editor. InvalidEdit when the edit does not fit the channel.
+    """
+    if draft.channel == "email":
+        if text is not None or (subject is None and body is None):
+            raise InvalidEdit("An email edit changes the subject and/or the body, not a single text.")
+        update: dict[str, Any] = {"subject": subject or draft.subject, "body": body or draft.body}
+    else:
+        if text is None or subject is not None or body is not None:
+            raise InvalidEdit(f"A {draft.channel} edit changes the text only.")
+        update = {"text": text}
+    if not any(str(value or "").strip() for value in update.values()):
+        raise InvalidEdit("The edited copy is empty.")
+    return draft.model_copy(update=update | {"generator": f"edited by {editor}", "checks": [], "status": "ready"})
