@@ -67,6 +67,7 @@ class LedgerApprovals:
             committed_ref=request.external_ref,
             channel=request.slack_channel,
             ts=request.slack_ts,
+            revision=request.revision,
         )
 
     def decide(
@@ -92,6 +93,10 @@ class LedgerApprovals:
         pending = self.ledger.list_requests(status=Status.PENDING)
         mine = [r for r in pending if may_decide(self.policy, r, actor, "approve", actor_groups=actor_groups) is None]
         return [self._snapshot(r) for r in mine]
+
+    def posted(self, *, limit: int = 500) -> list[tuple[str, int]]:
+        """Recent requests with a Slack message, and their ledger revision."""
+        return [(r.id, r.revision) for r in self.ledger.list_requests(limit=limit) if r.slack_ts]
 
     def set_slack_message(self, request_id: str, *, channel: str, ts: str) -> None:
         """Remember where the message is."""

@@ -3,8 +3,9 @@
 A request is posted once to the channel (or person) the policy names; its chart and, for large orders, the full
 line list go into the message's thread. After each decision the message is redrawn from the ledger
 (``chat.update``) and the thread gets an audit line. If Slack does not accept a post, the request is queued in the
-``Outbox`` and posted by ``flush_pending_posts`` later; the request can be answered elsewhere meanwhile. A message
-whose ``chat.update`` failed is marked stale there and redrawn by the same flush.
+``Outbox`` and posted by ``flush_pending_posts`` later; the request can be answered elsewhere meanwhile. The same
+flush redraws every message that shows an older ledger revision (a failed ``chat.update``, or a decision, commit
+or expiry recorded elsewhere).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class SlackNotifier:
         posted_channel, ts = str(response["channel"]), str(response["ts"])
         self.approvals.set_slack_message(request_id, channel=posted_channel, ts=ts)
         self.outbox.remove(request_id)
+        self.outbox.set_drawn(request_id, snap.revision)
         self._thread_files(snap.draft, channel=posted_channel, ts=ts, chart_path=chart_path)
         return True
 
@@ -74,9 +76,8 @@ class SlackNotifier:
                 log.warning("File %s not attached to %s: %s", upload["filename"], ts, _why(exc))
 
     def flush_pending_posts(self) -> int:
-        """Post every queued request that is still pending, redraw stale messages; returns how many were posted."""
-        for request_id in self.outbox.stale():
-            self.refresh(request_id)
+        """Redraw messages behind the ledger, then post queued requests still pending; returns how many posted."""
+        self.sync_messages()
         posted = 0
         for item in self.outbox.pending():
             if not self.approvals.snapshot(item.request_id).is_pending:
@@ -94,10 +95,15 @@ class SlackNotifier:
             self.client.chat_update(channel=snap.channel, ts=snap.ts, **cards.request_card(snap))
         except SLACK_FAILURES as exc:
             log.warning("Message of request %s not updated, will retry: %s", request_id, _why(exc))
-            self.outbox.mark_stale(request_id)
             return False
-        self.outbox.unmark_stale(request_id)
+        self.outbox.set_drawn(request_id, snap.revision)
         return True
+
+    def sync_messages(self) -> int:
+        """Redraw every posted message that shows an older ledger revision; returns how many were redrawn."""
+        drawn = self.outbox.drawn()
+        behind = [rid for rid, revision in self.approvals.posted() if drawn.get(rid) != revision]
+        return sum(self.refresh(rid) for rid in behind)
 
     def audit(self, request_id: str, decision: DecisionLine) -> None:
         """Add the decision's audit line to the request's thread."""

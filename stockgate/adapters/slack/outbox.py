@@ -2,7 +2,8 @@
 
 The request itself is in the ledger and can be answered from the command line or the Prefect UI meanwhile;
 ``SlackNotifier.flush_pending_posts`` posts what is queued here when Slack is back. SQLite (stdlib), one row per
-request, safe to share between the flow process and the gateway.
+request, safe to share between the flow process and the gateway. It also remembers which ledger revision each
+posted message shows, so messages of requests changed elsewhere (command line, commit, expiry) are redrawn.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ CREATE TABLE IF NOT EXISTS slack_outbox (
     last_error TEXT,
     queued_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS slack_stale_messages (
-    request_id TEXT PRIMARY KEY
+CREATE TABLE IF NOT EXISTS slack_drawn (
+    request_id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL
 )
 """
 
@@ -78,17 +80,16 @@ class Outbox:
             ).fetchall()
         return [PendingPost(r[0], r[1], Path(r[2]) if r[2] else None, r[3], r[4]) for r in rows]
 
-    def mark_stale(self, request_id: str) -> None:
-        """Remember a message whose ``chat.update`` failed, to redraw it later."""
+    def set_drawn(self, request_id: str, revision: int) -> None:
+        """Remember which ledger revision of the request its Slack message shows."""
         with self._connect() as db:
-            db.execute("INSERT OR IGNORE INTO slack_stale_messages (request_id) VALUES (?)", (request_id,))
+            db.execute(
+                "INSERT INTO slack_drawn (request_id, revision) VALUES (?, ?) "
+                "ON CONFLICT(request_id) DO UPDATE SET revision = excluded.revision",
+                (request_id, revision),
+            )
 
-    def unmark_stale(self, request_id: str) -> None:
-        """Forget a message once it was redrawn."""
+    def drawn(self) -> dict[str, int]:
+        """Request id -> the ledger revision its message shows."""
         with self._connect() as db:
-            db.execute("DELETE FROM slack_stale_messages WHERE request_id = ?", (request_id,))
-
-    def stale(self) -> list[str]:
-        """Request ids whose message still shows an old state."""
-        with self._connect() as db:
-            return [r[0] for r in db.execute("SELECT request_id FROM slack_stale_messages ORDER BY request_id")]
+            return dict(db.execute("SELECT request_id, revision FROM slack_drawn").fetchall())

@@ -39,6 +39,10 @@ class ApprovalsPort(Protocol):
         """Pending requests this actor could decide now."""
         ...
 
+    def posted(self) -> list[tuple[str, int]]:
+        """``(request id, ledger revision)`` of recent requests that have a Slack message."""
+        ...
+
     def set_slack_message(self, request_id: str, *, channel: str, ts: str) -> None:
         """Remember the posted message so it can be updated after decisions."""
         ...

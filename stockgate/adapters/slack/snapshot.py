@@ -43,6 +43,7 @@ class RequestSnapshot:
     committed_ref: str | None = None
     channel: str | None = None
     ts: str | None = None
+    revision: int = 0
 
     @property
     def is_pending(self) -> bool:
