@@ -144,3 +144,15 @@ def test_dates_of_any_resolution_are_compared_to_today(suites_dir: Path) -> None
     result = run_suite("dates", frame, suite_parameters={"today": pd.Timestamp("2026-11-21")})
     assert result.outcomes[0].failing_rows == [3]
     assert str(frame["date"].dtype) == "datetime64[us]"  # the caller's frame is left as it was
+
+
+def test_contexts_have_no_temporary_docs_site(tmp_path: Path) -> None:
+    """Contexts carry no default Data Docs site (GX's ephemeral default leaves a temp dir) and no progress bars."""
+    from validations.runner import DOCS_SITE, make_context
+
+    plain = make_context()
+    assert dict(plain.get_config().data_docs_sites or {}) == {}
+    assert plain.variables.progress_bars is not None and plain.variables.progress_bars.globally is False
+    sites = make_context(docs_dir=tmp_path / "docs").get_config().data_docs_sites or {}
+    assert list(sites) == [DOCS_SITE]
+    assert sites[DOCS_SITE]["store_backend"]["base_directory"] == str(tmp_path / "docs")
