@@ -58,9 +58,10 @@ def test_critical_failure_stops_with_file_and_row(tmp_path: Path) -> None:
     assert caught.value.exit_code == 1
 
 
-def test_result_summary_and_data_docs_are_written(tmp_path: Path) -> None:
-    """The out folder gets the full JSON result, the summary and a Data Docs site with an index page."""
-    report = validate_inputs(bundle(tmp_path / "data"), out_dir=tmp_path / "out", today=TODAY)
+def test_result_summary_and_data_docs_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative out folder gets the full JSON result, the summary and a Data Docs site with an index page."""
+    monkeypatch.chdir(tmp_path)
+    report = validate_inputs(bundle(tmp_path / "data"), out_dir=Path("out"), today=TODAY)
     report.raise_for_critical()
     result = json.loads((tmp_path / "out" / "validation_result.json").read_text(encoding="utf-8"))
     assert result["ok"] is True and result["today"] == "2026-11-21"
@@ -68,6 +69,6 @@ def test_result_summary_and_data_docs_are_written(tmp_path: Path) -> None:
     assert len(result["inputs"]["sales"]["outcomes"]) == 14
     assert result["inputs"]["sales"]["great_expectations_result"]["success"] is True
     assert (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8").startswith("Input validation OK")
-    assert report.docs_index == tmp_path / "out" / "data_docs" / "index.html"
+    assert report.docs_index == Path("out") / "data_docs" / "index.html"
     assert report.docs_index.is_file()
     assert list((tmp_path / "out" / "data_docs" / "validations").rglob("*.html"))

@@ -145,8 +145,9 @@ def _build_docs(context: Any, docs_dir: Path) -> Path | None:
 
     try:
         context.build_data_docs(site_names=[DOCS_SITE])
-    except Exception:  # Data Docs are a convenience; GX may fail rendering an odd value
-        log.warning("could not build Data Docs in %s", docs_dir, exc_info=True)
+    except Exception as exc:  # Data Docs are a convenience; GX may fail rendering an odd value
+        log.warning("could not build Data Docs in %s: %s", docs_dir, exc)
+        log.debug("Data Docs failure", exc_info=True)
         return None
     index = docs_dir / "index.html"
     return index if index.exists() else None

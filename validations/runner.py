@@ -59,7 +59,8 @@ def make_context(*, docs_dir: Path | None = None) -> EphemeralDataContext:
 
     sites: dict[str, Any] = {}
     if docs_dir is not None:
-        backend = {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)}
+        # GX wants an absolute folder here ("base_directory must be an absolute path")
+        backend = {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())}
         sites[DOCS_SITE] = {
             "class_name": "SiteBuilder",
             "store_backend": backend,

@@ -85,4 +85,5 @@ def print_report(report: InputValidationReport) -> None:
     for note in report.notes:
         console.print(f"note: {note}", highlight=False)
     verdict = "[green]OK[/]" if report.ok else "[bold red]FAILED[/]"
-    console.print(f"{verdict} - full result {report.result_file}; Data Docs {report.docs_index}", highlight=False)
+    docs = report.docs_index or "not built (see the log)"
+    console.print(f"{verdict} - full result {report.result_file}; Data Docs {docs}", highlight=False)
