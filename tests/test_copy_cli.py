@@ -133,3 +133,27 @@ def test_copy_fits_the_forecaster_when_no_forecast_is_given(
     assert code == 0, stderr
     drafts = _drafts(tmp_path)
     assert 0 < len({d.sku for d in drafts}) <= 3
+
+
+def test_language_model_from_settings_is_used_and_checked_and_falls_back(
+    data_dir: Path, forecast_file: Path, tmp_path: Path, stockgate_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With STOCKGATE_LLM_BASE_URL set, drafts come from the endpoint and are checked; a 401 falls back, recorded."""
+    from stockgate.settings import get_settings
+    from tests.copy_fake_llm import Reply, serve_fake_llm
+
+    args = ["--data", str(data_dir), "--forecast", str(forecast_file), "--channels", "social"]
+    with serve_fake_llm() as fake:
+        monkeypatch.setenv("STOCKGATE_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("STOCKGATE_LLM_MODEL", "fake-model")
+        get_settings.cache_clear()
+        fake.default = Reply(content=json.dumps({"text": "Something lovely for your table, guaranteed to please."}))
+        assert _run(*args, "--out", str(tmp_path / "llm"))[0] == 0
+        fake.default = Reply(status=401, raw_body="{}")
+        assert _run(*args, "--out", str(tmp_path / "fallback"))[0] == 0
+    get_settings.cache_clear()
+    from_llm = _drafts(tmp_path / "llm")
+    assert from_llm and all(d.generator == "llm:fake-model" and d.status == "blocked" for d in from_llm)
+    assert all({"banned_terms", "product_name"} <= {c.name for c in d.checks if not c.passed} for d in from_llm)
+    fallback = _drafts(tmp_path / "fallback")
+    assert all(d.generator == "template (fallback: llm answered HTTP 401)" and d.status == "ready" for d in fallback)
