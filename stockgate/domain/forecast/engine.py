@@ -66,7 +66,7 @@ class Forecaster:
         intermittent_share: float = 0.3,
         refit: bool = True,
         lgbm: LGBMConfig | None = None,
-        n_jobs: int = 2,
+        n_jobs: int = 1,
     ) -> None:
         unknown = set(models) - set(ALL_MODELS)
         if unknown:

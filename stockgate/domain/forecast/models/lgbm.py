@@ -13,7 +13,6 @@ import numpy as np
 
 from stockgate.domain.forecast.features import (
     FEATURES,
-    Cumulative,
     Rows,
     Windows,
     build_rows,
@@ -26,13 +25,13 @@ class LGBMConfig:
     """Settings of the global model; the defaults suit daily retail demand on 2 cores."""
 
     objective: str = "poisson"
-    n_estimators: int = 250
-    learning_rate: float = 0.06
+    n_estimators: int = 200
+    learning_rate: float = 0.08
     num_leaves: int = 31
     min_child_samples: int = 200
-    max_train_rows: int = 600_000
+    max_train_rows: int = 400_000
     min_history: int = 28
-    n_jobs: int = 2
+    n_jobs: int = 1
     seed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -88,14 +87,14 @@ class GlobalLGBM:
         self.booster = lgb.train(self.config.params(), data, num_boost_round=cfg.n_estimators)
         return self
 
-    def rows(self, y: np.ndarray, *, origin: int, h: int, cum: Cumulative | None = None) -> Rows:
-        """Feature rows for all series from ``origin`` for horizons 1..h (``y`` must reach ``origin``)."""
+    def rows(self, y: np.ndarray, *, origin: int, h: int, steps: np.ndarray | None = None) -> Rows:
+        """Feature rows for all series from ``origin`` for horizons 1..h, or only ``steps`` (series-major)."""
         n = y.shape[0]
-        si = np.repeat(np.arange(n), h)
-        hs = np.tile(np.arange(1, h + 1), n)
-        return build_rows(
-            y[:, : origin + 1], self.calendar, si=si, origin=np.full(n * h, origin), h=hs, win=self.windows, cum=cum
-        )
+        steps = np.arange(1, h + 1) if steps is None else steps
+        si = np.repeat(np.arange(n), len(steps))
+        hs = np.tile(steps, n)
+        origins = np.full(len(si), origin)
+        return build_rows(y[:, : origin + 1], self.calendar, si=si, origin=origins, h=hs, win=self.windows)
 
     def predict(self, y: np.ndarray, *, origin: int, h: int) -> np.ndarray:
         """Units per period, n x h, for the periods after ``origin``."""
