@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,11 +32,12 @@ limit_threads()
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """Forecasts (one row per series and period), the per-series summary, and run-level notes."""
+    """Forecasts (one row per series and period), the per-series summary, run-level notes, batches run."""
 
     forecasts: pd.DataFrame
     summary: pd.DataFrame
     notes: list[str]
+    batches: int = 1
 
 
 def split_batches(ids: Sequence[str], *, batch_size: int = 500, min_size: int = 50) -> list[list[str]]:
@@ -50,13 +52,21 @@ def split_batches(ids: Sequence[str], *, batch_size: int = 500, min_size: int = 
 
 @task(name="forecast-batch", task_run_name="forecast-batch-{index}")
 def forecast_batch(
-    sales: pd.DataFrame, *, index: int, horizon: int, quantiles: Sequence[float], freq: str, cutoff: str | None = None
+    sales: pd.DataFrame,
+    *,
+    index: int,
+    horizon: int,
+    quantiles: Sequence[float],
+    freq: str,
+    cutoff: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ForecastResult:
-    """Fit, forecast and summarise one batch of series (a long frame ``unique_id, ds, y``)."""
+    """Fit, forecast and summarise one batch of series (a long frame ``unique_id, ds, y``); ``options`` go to
+    ``Forecaster`` (e.g. ``{"models": ("lgbm", "seasonal_naive")}``)."""
     from stockgate.domain.forecast import Forecaster
 
     limit_threads()
-    fc = Forecaster(freq=freq, horizon=horizon, n_jobs=1).fit(sales, cutoff=cutoff)
+    fc = Forecaster(freq=freq, horizon=horizon, **(options or {})).fit(sales, cutoff=cutoff)
     notes = list(fc.trained.notes) if fc.trained else []
     return ForecastResult(fc.predict(horizon, quantiles=quantiles), fc.summary(), notes)
 
@@ -69,9 +79,11 @@ def forecast_in_batches(
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     cutoff: str | None = None,
     batch_size: int = 500,
+    min_batch: int = 50,
+    options: dict[str, Any] | None = None,
 ) -> ForecastResult:
     """Inside a flow: map ``forecast_batch`` over batches through the flow's task runner and gather the results."""
-    groups = split_batches(sales["unique_id"].astype(str).unique().tolist(), batch_size=batch_size)
+    groups = split_batches(sales["unique_id"].astype(str).unique().tolist(), batch_size=batch_size, min_size=min_batch)
     key = sales["unique_id"].astype(str)
     frames = [sales[key.isin(set(g))] for g in groups]
     futures = forecast_batch.map(
@@ -81,12 +93,14 @@ def forecast_in_batches(
         quantiles=unmapped(tuple(quantiles)),
         freq=unmapped(freq),
         cutoff=unmapped(cutoff),
+        options=unmapped(options),
     )
     results = [f.result() for f in futures]
     return ForecastResult(
         pd.concat([r.forecasts for r in results], ignore_index=True),
         pd.concat([r.summary for r in results], ignore_index=True),
         [note for r in results for note in r.notes],
+        batches=len(results),
     )
 
 

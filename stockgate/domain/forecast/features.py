@@ -91,10 +91,10 @@ def calendar_table(dates: pd.DatetimeIndex) -> dict[str, np.ndarray]:
         spans = [pd.date_range(d, periods=7 if weekly else 1) for d in dates]
         codes = pd.Series([max((by_day.get(x, 0) for x in s), default=0) for s in spans], index=dates)
     return {
-        "dow": dates.dayofweek.to_numpy(),
+        "dow": dates.day_of_week.to_numpy(),
         "month": dates.month.to_numpy(),
         "dom": dates.day.to_numpy(),
-        "doy": dates.dayofyear.to_numpy(),
+        "doy": dates.day_of_year.to_numpy(),
         "woy": dates.isocalendar().week.to_numpy().astype(int),
         "holiday": codes.to_numpy(),
     }

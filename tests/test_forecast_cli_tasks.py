@@ -1,0 +1,95 @@
+"""The forecast command, the forecasts validation suite, and the Prefect batch tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from stockgate.cli.main import app
+from stockgate.domain.forecast.checks import forecast_check_frame
+from tasks.forecast import split_batches
+from tests.forecast_fixtures import FAST_LGBM, generated_sales, poisson_series
+
+runner = CliRunner()
+
+
+def _write_store_item(path: Path) -> pd.DataFrame:
+    sales = poisson_series(3, 120, rate=5)
+    frame = pd.DataFrame({"date": sales["ds"].dt.strftime("%Y-%m-%d"), "store": 1,
+                          "item": sales["unique_id"].str[2:].astype(int), "sales": sales["y"]})  # fmt: skip
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_forecast_command_writes_one_row_per_series_and_day(tmp_path: Path) -> None:
+    """`stockgate forecast` writes unique_id, the id columns, ds, forecast, quantiles and model after the cutoff."""
+    src = tmp_path / "train.csv"
+    _write_store_item(src)
+    out = tmp_path / "fc.csv"
+    args = ["forecast", "--sales", str(src), "--id-cols", "store,item", "--date-col", "date", "--target-col",
+            "sales", "--horizon", "7", "--cutoff", "2024-04-15", "--quantiles", "0.1,0.5,0.9,0.95", "--out",
+            str(out), "--summary", str(tmp_path / "summary.csv")]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["unique_id", "store", "item", "ds", "forecast", "p10", "p50", "p90", "p95", "model"]
+    assert len(frame) == 21 and frame["ds"].min() == "2024-04-16" and frame["ds"].max() == "2024-04-22"
+    assert pd.read_csv(tmp_path / "summary.csv")["explanation"].str.startswith("Forecast").all()
+
+
+def test_forecast_command_rejects_bad_quantiles(tmp_path: Path) -> None:
+    """A quantile outside (0, 1) is a clear error with exit code 2, and nothing is written."""
+    src = tmp_path / "train.csv"
+    _write_store_item(src)
+    args = ["forecast", "--sales", str(src), "--id-cols", "store,item", "--target-col", "sales", "--horizon", "7",
+            "--quantiles", "0.1,1.5", "--out", str(tmp_path / "x.csv")]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "between 0 and 1" in result.output and not (tmp_path / "x.csv").exists()
+
+
+def test_forecasts_suite_passes_good_rows_and_flags_bad_ones() -> None:
+    """The suite passes real forecasts; unordered quantiles are critical and far-off values a warning."""
+    from stockgate.domain.forecast import Forecaster
+    from validations.runner import run_suite
+
+    sales = poisson_series(2, 200)
+    frame = forecast_check_frame(Forecaster(lgbm=FAST_LGBM).fit(sales).predict(7), sales)
+    assert run_suite("forecasts", frame).ok
+    frame.loc[0, "p10"] = frame.loc[0, "p50"] + 1
+    frame.loc[1, "forecast"] = 1e6
+    result = run_suite("forecasts", frame)
+    assert len(result.outcomes) == 13
+    assert [(o.column, o.failing_rows) for o in result.critical_failures] == [("p50,p10", [2])]
+    assert [(o.column, o.failing_rows) for o in result.warnings if not o.passed] == [("history_limit,forecast", [3])]
+
+
+def test_split_batches_sizes() -> None:
+    """Series are split into batches of at most 500 and at least 50 where possible, never one per series."""
+    ids = [f"s{i}" for i in range(1234)]
+    sizes = [len(b) for b in split_batches(ids)]
+    assert sum(sizes) == 1234 and max(sizes) <= 500 and len(sizes) == 3
+    assert [len(b) for b in split_batches(ids[:120], batch_size=500)] == [120]
+    assert len(split_batches(ids[:80], batch_size=10)) == 1
+
+
+@pytest.mark.slow
+def test_flow_maps_batches_through_the_task_runner(prefect_server: None) -> None:
+    """A flow maps forecast_batch over batches on its task runner and gathers every series."""
+    from prefect import flow
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from tasks.forecast import forecast_in_batches, publish_forecast_summary
+
+    sales = generated_sales(n_series=8, n_days=300)
+
+    @flow(task_runner=ThreadPoolTaskRunner(max_workers=2))
+    def run() -> int:
+        result = forecast_in_batches(sales, horizon=7, batch_size=4, min_batch=1, options={"lgbm": FAST_LGBM})
+        publish_forecast_summary(result)
+        return result.batches * 100 + int(result.forecasts["unique_id"].nunique())
+
+    assert run() == 208
