@@ -61,7 +61,7 @@ class Forecaster:
         horizon: int | None = None,
         models: Sequence[str] = ALL_MODELS,
         backtest_windows: int = 2,
-        margin: float = 0.05,
+        margin: float = 0.1,
         ets_max_series: int = 200,
         intermittent_share: float = 0.3,
         refit: bool = True,
