@@ -16,7 +16,12 @@ import typer
 from stockgate.cli.common import console, handle_errors
 
 ServiceMeasureOption = Annotated[
-    str, typer.Option("--service-measure", help="cycle: chance of no stock-out per cycle; fill_rate: share served.")
+    str,
+    typer.Option(
+        "--service-measure",
+        help="cycle: chance of no stock-out per cycle; fill_rate: share of demand served (lost sales); "
+        "fill_rate_backorder: the same when unmet demand waits.",
+    ),
 ]
 
 
@@ -41,8 +46,10 @@ def plan(
     from stockgate.settings import get_settings
     from validations.purchase_orders import validate_purchase_orders
 
-    if service_measure not in ("cycle", "fill_rate"):
-        raise ConfigError(f"--service-measure must be 'cycle' or 'fill_rate', not '{service_measure}'.")
+    if service_measure not in ("cycle", "fill_rate", "fill_rate_backorder"):
+        raise ConfigError(
+            f"--service-measure must be cycle, fill_rate or fill_rate_backorder, not '{service_measure}'."
+        )
     if service_level is not None and not 0.5 <= service_level <= 0.999:
         raise ConfigError(f"--service-level must be between 0.5 and 0.999, not {service_level}.")
     settings = get_settings()

@@ -24,10 +24,17 @@ from stockgate.domain.replenish.flags import FlagContext, attach_flags
 from stockgate.domain.replenish.inputs import build_lines
 from stockgate.domain.replenish.line import PlannedLine
 from stockgate.domain.replenish.orders import SupplierTerms, build_order, group_by_supplier, supplier_terms
-from stockgate.domain.replenish.policy import ServiceMeasure, order_up_to, quantile_grid
+from stockgate.domain.replenish.policy import ServiceMeasure, quantile_grid
 from stockgate.domain.replenish.reasons import StockFacts, explain, grade_confidence, stock_facts
 from stockgate.domain.replenish.rounding import round_order
-from stockgate.domain.replenish.windows import WindowRequest, WindowTable, daily_paths, request_for, windows_frame
+from stockgate.domain.replenish.windows import (
+    WindowRequest,
+    WindowTable,
+    daily_paths,
+    protection_level,
+    request_for,
+    windows_frame,
+)
 from stockgate.errors import PlanningError
 
 
@@ -150,12 +157,10 @@ def _request(
 
 
 def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measure: ServiceMeasure) -> None:
-    protection = table.mixture(ln.unique_id, req.start, req.protection)
-    before = table.mixture(ln.unique_id, req.start, req.before_delivery)
-    ln.window_mean, ln.window_low, ln.window_high = protection.mean, protection.quantile(0.1), protection.quantile(0.9)
-    ln.order_up_to = order_up_to(
-        protection=protection, before_delivery=before, service_level=ln.service_level, measure=measure
+    ln.order_up_to, protection, before = protection_level(
+        table, ln.unique_id, req, service_level=ln.service_level, measure=measure
     )
+    ln.window_mean, ln.window_low, ln.window_high = protection.mean, protection.quantile(0.1), protection.quantile(0.9)
     ln.reorder_point = before.quantile(ln.service_level)
     ln.need = ln.order_up_to - ln.position
     cap = None if req.shelf is None else table.get(ln.unique_id, req.start, req.shelf).mean - ln.position

@@ -4,12 +4,15 @@ Daily quantiles do not add up to window quantiles, so the level is read from the
 SUMMED over the protection window (``predict_window``). When the supplier's lead-time spread is known, the window
 distribution is a mixture over a few lead-time scenarios, each a window of a different length.
 
-Two service measures (units: the order-up-to level is in units of stock position):
+Three service measures (units: the order-up-to level is in units of stock position):
 
 - ``cycle``: the probability of no stock-out in a replenishment cycle; level = the alpha-quantile of demand over
   order offset + lead time + review period.
-- ``fill_rate``: the share of demand served from stock; level = the smallest S whose expected shortage per cycle,
-  E[(D_{L+R} - S)+] - E[(D_L - S)+], is at most (1 - beta) x expected demand per cycle.
+- ``fill_rate_backorder``: the share of demand served from stock when unmet demand waits (backorders); level =
+  the smallest S whose expected shortage per cycle, E[(D_{L+R} - S)+] - E[(D_L - S)+], is at most (1 - beta) x
+  expected demand per cycle.
+- ``fill_rate``: the same share when unmet demand is lost (shops); simulated in ``lost_sales`` because the
+  backorder formula overshoots there (see that module).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-ServiceMeasure = Literal["cycle", "fill_rate"]
+ServiceMeasure = Literal["cycle", "fill_rate", "fill_rate_backorder"]
 
 GRID_SIZE = 40
 """Number of equally weighted quantile levels used to describe a window distribution."""
@@ -105,6 +108,8 @@ def order_up_to(
     ``protection`` is demand from now to the delivery after this one (offset + lead time + review period);
     ``before_delivery`` is demand from now until this order arrives (offset + lead time), needed for fill rate.
     """
+    if measure == "fill_rate":
+        raise ValueError("measure 'fill_rate' (lost sales) is computed by lost_sales.lost_sales_order_up_to")
     if measure == "cycle" or before_delivery is None:
         return protection.quantile(service_level)
     allowed = (1.0 - service_level) * max(protection.mean - before_delivery.mean, 0.0)

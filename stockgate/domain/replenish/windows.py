@@ -15,8 +15,9 @@ import pandas as pd
 
 from stockgate.domain.replenish.demand import DemandForecast, quantile_column
 from stockgate.domain.replenish.line import PlannedLine
+from stockgate.domain.replenish.lost_sales import lost_sales_order_up_to
 from stockgate.domain.replenish.orders import SupplierTerms
-from stockgate.domain.replenish.policy import WindowDemand, lead_time_scenarios, mix
+from stockgate.domain.replenish.policy import ServiceMeasure, WindowDemand, lead_time_scenarios, mix, order_up_to
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,32 @@ def windows_frame(requests: dict[str, WindowRequest]) -> pd.DataFrame:
         lengths = [n for n, _ in req.protection + req.before_delivery] + ([req.shelf] if req.shelf else [])
         rows.update((uid, req.start, n) for n in lengths)
     return pd.DataFrame(sorted(rows), columns=["unique_id", "start", "length"])
+
+
+def most_likely(scenarios: list[tuple[int, float]]) -> int:
+    """The window length of the most likely lead-time scenario."""
+    return max(scenarios, key=lambda s: s[1])[0]
+
+
+def protection_level(
+    table: WindowTable, unique_id: str, req: WindowRequest, *, service_level: float, measure: ServiceMeasure
+) -> tuple[float, WindowDemand, WindowDemand]:
+    """(order-up-to level, protection window, before-delivery window) for one line and measure."""
+    protection = table.mixture(unique_id, req.start, req.protection)
+    before = table.mixture(unique_id, req.start, req.before_delivery)
+    if measure != "fill_rate":
+        level = order_up_to(protection=protection, before_delivery=before, service_level=service_level, measure=measure)
+        return level, protection, before
+    long_days, short_days = most_likely(req.protection), most_likely(req.before_delivery)
+    level = lost_sales_order_up_to(
+        short=table.get(unique_id, req.start, short_days),
+        long=table.get(unique_id, req.start, long_days),
+        long_days=long_days,
+        leads=req.before_delivery,
+        review_days=long_days - short_days,
+        target=service_level,
+    )
+    return level, protection, before
 
 
 class WindowTable:

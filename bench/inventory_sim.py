@@ -1,0 +1,429 @@
+"""Inventory simulation backtest: replay a held-out period day by day with Stockgate's replenishment policy and
+the textbook policy, on the same demand, lead times and order days.
+
+    nice uv run python bench/inventory_sim.py [--data ../shared/data/storeitem/train.csv] [--days 112]
+        [--warmup 21] [--target 0.95] [--forecaster auto|stockgate|simple] [--series N]
+
+Each day: deliveries due arrive in the morning; on the supplier's order days an order is placed up to the
+policy's level (inventory position = on hand + on order); demand is served from stock and unmet demand is LOST.
+The forecast is refit every Monday on all sales up to the day before. Metrics are over the days after the
+warm-up. Policies (same target for all):
+
+- stockgate-cycle: order-up-to = quantile (target) of forecast demand summed over order offset + lead time +
+  review period, mixed over lead-time scenarios (stockgate.domain.replenish.policy).
+- stockgate-fill: the level whose fill rate is the target when unmet demand is lost, simulated from the
+  forecast's spread (stockgate.domain.replenish.lost_sales).
+- stockgate-fill-bo: the classic backorder formula: the smallest level whose expected shortage per cycle is
+  (1 - target) of cycle demand (overshoots when sales are lost; shown for reference).
+- textbook: d(L+R) + z x sigma_d x sqrt(L), d and sigma_d = mean and std of the last 56 days of raw demand.
+- textbook-LR: the same with sqrt(L+R) (the periodic-review textbook form), for reference.
+
+Forecaster: "stockgate" = stockgate.domain.forecast.Forecaster (predict_window); "simple" = the clearly labelled
+stand-in below (recent level x weekday profile x last year's seasonal ratio, normal window quantiles with a
+dispersion and level error calibrated on a backtest before each cutoff). "auto" uses stockgate when importable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from stockgate.domain.replenish.demand import quantile_column
+from stockgate.domain.replenish.lost_sales import lost_sales_order_up_to
+from stockgate.domain.replenish.policy import WindowDemand, lead_time_scenarios, mix, order_up_to, quantile_grid
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "storeitem" / "train.csv"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Supplier terms used by the simulation (days; order weekdays Mon=0)."""
+
+    name: str
+    items: range
+    lead_mean: float
+    lead_std: float
+    review: int
+    order_days: tuple[int, ...]
+
+
+SUPPLIERS = (
+    Terms("SUP-A fresh", range(1, 18), 2, 0.0, 2, (0, 2, 4)),
+    Terms("SUP-B grocery", range(18, 35), 4, 1.0, 3, (0, 3)),
+    Terms("SUP-C import", range(35, 51), 7, 2.0, 7, (1,)),
+)
+
+
+class SimpleForecaster:
+    """Bench-only stand-in forecaster (NOT Stockgate's): level x weekday profile x yearly ratio, normal quantiles."""
+
+    model = "simple-seasonal"
+
+    def __init__(self, matrix: np.ndarray, dates: pd.DatetimeIndex, ids: Sequence[str]) -> None:
+        self.y, self.dates, self.ids = matrix, dates, list(ids)
+        self.phi, self.kappa2 = self._calibrate()
+
+    def _means(self, y: np.ndarray, h: int) -> np.ndarray:
+        """Daily means (series x h) for the h days after the last column of ``y``."""
+        t, w0 = y.shape[1], self.dates[0].weekday()
+        level = y[:, -28:].mean(axis=1, keepdims=True)
+        recent = y[:, -56:]
+        weekday = (w0 + np.arange(t - 56, t)) % 7
+        prof = np.stack([recent[:, weekday == k].mean(axis=1) for k in range(7)], axis=1)
+        prof_h = (prof / recent.mean(axis=1, keepdims=True))[:, (w0 + t + np.arange(h)) % 7]
+        ratios = []
+        for lag in (364, 728):
+            if t - lag - 28 >= 0 and h + 4 <= lag:
+                base = y[:, t - lag - 28 : t - lag].mean(axis=1, keepdims=True)
+                fut = np.stack([y[:, t - lag + j - 3 : t - lag + j + 4].mean(axis=1) for j in range(h)], axis=1)
+                ratios.append(fut / np.maximum(base, 1e-9))
+        yearly = np.mean(ratios, axis=0) if ratios else np.ones((y.shape[0], h))
+        return np.maximum(level * prof_h * yearly, 0.0)
+
+    def _calibrate(self) -> tuple[float, float]:
+        """Daily dispersion and squared relative level error of 14-day sums, from 8 weekly origins before the cutoff."""
+        t = self.y.shape[1]
+        phis, rel = [], []
+        for k in range(1, 9):
+            origin = t - 14 - 7 * k
+            m = self._means(self.y[:, :origin], 14)
+            a = self.y[:, origin : origin + 14]
+            phis.append(np.mean((a - m) ** 2) / np.mean(m))
+            ms, as_ = m.sum(axis=1), a.sum(axis=1)
+            rel.append(((as_ - ms) ** 2 - np.mean(phis) * ms) / ms**2)
+        return float(np.mean(phis)), max(float(np.mean(rel)), 0.0)
+
+    def _window_sd(self, mean: np.ndarray) -> np.ndarray:
+        return np.sqrt(self.phi * mean + self.kappa2 * mean**2)
+
+    def predict(self, h: int, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Daily means and normal quantiles."""
+        m = self._means(self.y, h)
+        out = pd.DataFrame({"unique_id": np.repeat(self.ids, h), "forecast": m.ravel()})
+        out["ds"] = np.tile(pd.date_range(self.dates[-1] + pd.Timedelta(days=1), periods=h), len(self.ids))
+        for q in quantiles:
+            out[quantile_column(q)] = np.maximum(m.ravel() + stats.norm.ppf(q) * self._window_sd(m.ravel()), 0)
+        return out
+
+    def predict_window(self, windows: pd.DataFrame, quantiles: Sequence[float]) -> pd.DataFrame:
+        """Quantiles of window sums: normal with variance phi x mean + kappa^2 x mean^2."""
+        h = int((windows["start"] + windows["length"]).max())
+        cum = np.concatenate([np.zeros((len(self.ids), 1)), np.cumsum(self._means(self.y, h), axis=1)], axis=1)
+        row = pd.Index(self.ids).get_indexer(windows["unique_id"])
+        s, n = windows["start"].to_numpy(), windows["length"].to_numpy()
+        out = windows[["unique_id", "start", "length"]].copy()
+        out["mean"] = cum[row, s + n] - cum[row, s]
+        sd = self._window_sd(out["mean"].to_numpy())
+        for q in quantiles:
+            out[quantile_column(q)] = np.maximum(out["mean"] + stats.norm.ppf(q) * sd, 0)
+        return out
+
+
+def load_matrix(path: Path, limit: int | None) -> tuple[np.ndarray, pd.DatetimeIndex, list[str], np.ndarray]:
+    """Demand matrix (series x days), dates, ids "store/item" and the item number of each series."""
+    raw = pd.read_csv(path, parse_dates=["date"])
+    raw["unique_id"] = raw["store"].astype(str) + "/" + raw["item"].astype(str)
+    wide = raw.pivot_table(index="unique_id", columns="date", values="sales", aggfunc="sum").sort_index()
+    items = raw.drop_duplicates("unique_id").set_index("unique_id").loc[wide.index, "item"].to_numpy()
+    if limit:
+        keep = np.linspace(0, len(wide) - 1, limit).astype(int)
+        wide, items = wide.iloc[keep], items[keep]
+    return wide.to_numpy(dtype=float), pd.DatetimeIndex(wide.columns), list(wide.index), items
+
+
+def make_forecaster(kind: str, y: np.ndarray, dates: pd.DatetimeIndex, ids: list[str]) -> object:
+    """Fit the chosen forecaster on history ``y`` (series x days up to the cutoff)."""
+    if kind == "simple":
+        return SimpleForecaster(y, dates, ids)
+    from stockgate.domain.forecast import Forecaster  # type: ignore[attr-defined]
+
+    long = pd.DataFrame({"unique_id": np.repeat(ids, len(dates)), "ds": np.tile(dates, len(ids)), "y": y.ravel()})
+    return Forecaster(freq="D").fit(long)
+
+
+def review_days(terms: Terms, weekday: int) -> int:
+    """Days from an order on ``weekday`` to the next order day at least ``terms.review`` days later."""
+    return next(d for d in range(terms.review, terms.review + 8) if (weekday + d) % 7 in terms.order_days)
+
+
+class ForecastLevels:
+    """Order-up-to levels from one weekly fit: one predict_window call for every order day of the week."""
+
+    def __init__(
+        self, model: object, *, ids: list[str], supplier_of: np.ndarray, first: pd.Timestamp, levels: list[float]
+    ) -> None:
+        self.ids, self.supplier_of, self.first, self.levels = ids, supplier_of, first, levels
+        rows = []
+        for offset in range(7):
+            wd = (first + pd.Timedelta(days=offset)).weekday()
+            for k, terms in enumerate(SUPPLIERS):
+                if wd not in terms.order_days:
+                    continue
+                lengths = {lt + review_days(terms, wd) for lt, _ in self.scen(k)} | {
+                    max(lt, 1) for lt, _ in self.scen(k)
+                }
+                rows += [(ids[s], offset, n) for s in np.flatnonzero(supplier_of == k) for n in lengths]
+        frame = pd.DataFrame(rows, columns=["unique_id", "start", "length"])
+        res = model.predict_window(frame, levels)  # type: ignore[attr-defined]
+        cols = [quantile_column(q) for q in levels]
+        keys = zip(res["unique_id"], res["start"].astype(int), res["length"].astype(int), strict=True)
+        vals, means = res[cols].to_numpy(dtype=float), res["mean"].to_numpy(dtype=float)
+        self.table = {key: (vals[i], means[i]) for i, key in enumerate(keys)}
+
+    @staticmethod
+    def scen(k: int) -> list[tuple[int, float]]:
+        return lead_time_scenarios(SUPPLIERS[k].lead_mean, SUPPLIERS[k].lead_std)
+
+    def dist(self, s: int, offset: int, scenarios: list[tuple[int, float]]) -> WindowDemand:
+        parts = [WindowDemand.from_quantiles(self.levels, *self.table[(self.ids[s], offset, n)]) for n, _ in scenarios]
+        return mix(parts, [p for _, p in scenarios])
+
+    def level(self, s: int, day: pd.Timestamp, target: float, measure: str) -> float:
+        k = int(self.supplier_of[s])
+        offset, r = (day - self.first).days, review_days(SUPPLIERS[k], day.weekday())
+        scen = self.scen(k)
+        if measure == "fill_rate":
+            mid = max(scen, key=lambda x: x[1])[0]
+            return lost_sales_order_up_to(
+                short=self.dist(s, offset, [(max(mid, 1), 1.0)]),
+                long=self.dist(s, offset, [(mid + r, 1.0)]),
+                long_days=mid + r,
+                leads=[(max(lt, 1), p) for lt, p in scen],
+                review_days=r,
+                target=target,
+            )
+        protection = self.dist(s, offset, [(lt + r, p) for lt, p in scen])
+        before = self.dist(s, offset, [(max(lt, 1), p) for lt, p in scen])
+        return order_up_to(protection=protection, before_delivery=before, service_level=target, measure=measure)  # type: ignore[arg-type]
+
+
+POLICIES = ("stockgate-cycle", "stockgate-fill", "stockgate-fill-bo", "textbook", "textbook-LR")
+
+
+@dataclass
+class State:
+    """One policy's stock per series, its open orders and what happened each day."""
+
+    on_hand: np.ndarray
+    arrivals: np.ndarray
+    on_order: np.ndarray
+    orders: int = 0
+    stock: list[np.ndarray] | None = None
+    lost: list[np.ndarray] | None = None
+    served: float = 0.0
+    demand: float = 0.0
+
+
+def textbook_level(hist: np.ndarray, supplier_of: np.ndarray, weekday: int, z: float, with_review: bool) -> np.ndarray:
+    """d(L+R) + z sigma_d sqrt(L) (or sqrt(L+R)) from the last 56 days of raw demand."""
+    d, sd = hist[:, -56:].mean(axis=1), hist[:, -56:].std(axis=1, ddof=1)
+    lead = np.array([SUPPLIERS[k].lead_mean for k in supplier_of])
+    rev = np.array([review_days(SUPPLIERS[k], weekday) for k in supplier_of])
+    return d * (lead + rev) + z * sd * np.sqrt(lead + (rev if with_review else 0))
+
+
+def simulate(
+    y: np.ndarray, dates: pd.DatetimeIndex, ids: list[str], items: np.ndarray, args: argparse.Namespace
+) -> dict:
+    n, total = y.shape
+    start = total - args.days
+    supplier_of = np.array([next(k for k, t in enumerate(SUPPLIERS) if it in t.items) for it in items])
+    rng = np.random.default_rng(args.seed)
+    lead = np.array(
+        [
+            [max(1, round(rng.normal(SUPPLIERS[k].lead_mean, SUPPLIERS[k].lead_std))) for k in supplier_of]
+            for _ in range(args.days)
+        ]
+    )
+    init = y[:, start - 28 : start].mean(axis=1) * np.array(
+        [SUPPLIERS[k].lead_mean + SUPPLIERS[k].review for k in supplier_of]
+    )
+    states = {p: State(init.copy(), np.zeros((args.days + 40, n)), np.zeros(n), stock=[], lost=[]) for p in POLICIES}
+    levels = quantile_grid([args.target])
+    z = float(stats.norm.ppf(args.target))
+    opportunities: list[tuple[int, np.ndarray]] = []
+    fit_seconds, fc = 0.0, None
+    for i in range(args.days):
+        day = dates[start + i]
+        if fc is None or day.weekday() == 0:
+            t0 = time.perf_counter()
+            model = make_forecaster(args.forecaster, y[:, : start + i], dates[: start + i], ids)
+            fc = ForecastLevels(model, ids=ids, supplier_of=supplier_of, first=day, levels=levels)
+            fit_seconds += time.perf_counter() - t0
+        ordering = np.array([day.weekday() in SUPPLIERS[k].order_days for k in supplier_of])
+        idx = np.flatnonzero(ordering)
+        opportunities.append((i, idx))
+        targets = {
+            "stockgate-cycle": np.array([fc.level(s, day, args.target, "cycle") for s in idx]),
+            "stockgate-fill": np.array([fc.level(s, day, args.target, "fill_rate") for s in idx]),
+            "stockgate-fill-bo": np.array([fc.level(s, day, args.target, "fill_rate_backorder") for s in idx]),
+            "textbook": textbook_level(y[idx, : start + i], supplier_of[idx], day.weekday(), z, False),
+            "textbook-LR": textbook_level(y[idx, : start + i], supplier_of[idx], day.weekday(), z, True),
+        }
+        demand = y[:, start + i]
+        for p, st in states.items():
+            st.on_hand += st.arrivals[i]
+            st.on_order -= st.arrivals[i]
+            qty = np.maximum(np.ceil(targets[p] - st.on_hand[idx] - st.on_order[idx]), 0)
+            st.arrivals[i + lead[i, idx], idx] += qty
+            st.on_order[idx] += qty
+            served = np.minimum(st.on_hand, demand)
+            st.on_hand -= served
+            if i >= args.warmup:
+                st.orders += int((qty > 0).sum())
+                st.served += served.sum()
+                st.demand += demand.sum()
+                st.stock.append(st.on_hand.copy())  # type: ignore[union-attr]
+                st.lost.append(demand - served)  # type: ignore[union-attr]
+    return {
+        "states": states,
+        "lead": lead,
+        "opportunities": opportunities,
+        "fit_seconds": fit_seconds,
+        "y": y[:, start:],
+    }
+
+
+def cycle_service(
+    lost: np.ndarray, lead: np.ndarray, opportunities: list[tuple[int, np.ndarray]], warmup: int
+) -> float:
+    """Share of replenishment cycles (arrival of one order to the arrival of the next) without lost sales."""
+    n = lost.shape[1]
+    arrivals: list[list[int]] = [[] for _ in range(n)]
+    for i, idx in opportunities:
+        for s in idx:
+            arrivals[s].append(i + int(lead[i, s]))
+    ok = count = 0
+    for s in range(n):
+        for a, b in zip(arrivals[s], arrivals[s][1:], strict=False):
+            if a >= warmup and b <= warmup + lost.shape[0]:
+                count += 1
+                ok += not (lost[a - warmup : b - warmup, s] > 0).any()
+    return ok / max(count, 1)
+
+
+def metrics(result: dict, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    out = {}
+    mean_demand = float(result["y"][:, args.warmup :].mean())
+    for p, st in result["states"].items():
+        stock, lost = np.array(st.stock), np.array(st.lost)
+        out[p] = {
+            "cycle_service": round(cycle_service(lost, result["lead"], result["opportunities"], args.warmup), 4),
+            "fill_rate": round(st.served / st.demand, 4),
+            "avg_stock_units": round(float(stock.mean()), 2),
+            "avg_stock_days": round(float(stock.mean()) / mean_demand, 2),
+            "stockout_days": int((lost > 0).sum()),
+            "stockout_day_share": round(float((lost > 0).mean()), 4),
+            "orders": st.orders,
+        }
+    base = out["textbook"]["avg_stock_units"]
+    for p in out:
+        out[p]["stock_vs_textbook"] = round(out[p]["avg_stock_units"] / base - 1, 4)
+    return out
+
+
+def choose_forecaster(kind: str) -> str:
+    if kind != "auto":
+        return kind
+    try:
+        from stockgate.domain.forecast import Forecaster  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        return "simple"
+    return "stockgate"
+
+
+def print_report(figures: dict, meta: dict) -> None:
+    print(f"\nInventory simulation on {meta['data']} ({meta['series']} series)")
+    print(
+        f"held-out days {meta['first_day']}..{meta['last_day']} ({meta['days']} days, "
+        f"metrics after a {meta['warmup']}-day warm-up)"
+    )
+    print(f"forecaster: {meta['forecaster']} (refit every Monday; {meta['fit_seconds']:.0f} s fitting in total)")
+    print(f"target service {meta['target']:.0%} for every policy; unmet demand is lost; pack size 1, no minimum\n")
+    print("supplier terms (chosen for the bench):")
+    for t in SUPPLIERS:
+        days = ",".join(WEEKDAYS[d] for d in t.order_days)
+        print(
+            f"  {t.name:14} items {t.items.start:>2}-{t.items.stop - 1:<2} lead {t.lead_mean:g}±{t.lead_std:g} d, "
+            f"review >= {t.review} d, order days {days}"
+        )
+    cols = (
+        "cycle_service",
+        "fill_rate",
+        "avg_stock_units",
+        "avg_stock_days",
+        "stock_vs_textbook",
+        "stockout_days",
+        "stockout_day_share",
+        "orders",
+    )
+    print("\n" + f"{'policy':16}" + "".join(f"{c:>19}" for c in cols))
+    for p, row in figures.items():
+        print(f"{p:16}" + "".join(f"{row[c]:>19}" for c in cols))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--days", type=int, default=112, help="held-out days replayed (including the warm-up)")
+    parser.add_argument("--warmup", type=int, default=21)
+    parser.add_argument("--target", type=float, default=0.95)
+    parser.add_argument("--forecaster", choices=("auto", "stockgate", "simple"), default="auto")
+    parser.add_argument("--series", type=int, default=None, help="use an evenly spread subset of the series")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    args.forecaster = choose_forecaster(args.forecaster)
+    y, dates, ids, items = load_matrix(args.data, args.series)
+    t0 = time.perf_counter()
+    result = simulate(y, dates, ids, items, args)
+    figures = metrics(result, args)
+    meta = {
+        "data": str(args.data),
+        "series": len(ids),
+        "days": args.days,
+        "warmup": args.warmup,
+        "target": args.target,
+        "first_day": str(dates[-args.days].date()),
+        "last_day": str(dates[-1].date()),
+        "forecaster": args.forecaster
+        if args.forecaster == "stockgate"
+        else "simple (bench stand-in, NOT Stockgate's forecaster)",
+        "fit_seconds": round(result["fit_seconds"], 1),
+        "wall_seconds": round(time.perf_counter() - t0, 1),
+        "suppliers": [
+            {
+                "name": t.name,
+                "items": [t.items.start, t.items.stop - 1],
+                "lead_time_mean_days": t.lead_mean,
+                "lead_time_std_days": t.lead_std,
+                "review_period_days": t.review,
+                "order_days": [WEEKDAYS[d] for d in t.order_days],
+            }
+            for t in SUPPLIERS
+        ],
+    }
+    print_report(figures, meta)
+    best = figures["stockgate-fill"]
+    checks = {
+        "fill_rate_within_1pt_of_target": bool(abs(best["fill_rate"] - args.target) <= 0.01),
+        "stock_at_least_30pct_below_textbook": bool(best["stock_vs_textbook"] <= -0.30),
+    }
+    print(
+        f"\ntarget (stockgate-fill): fill rate within 1 point of {args.target:.0%} and >= 30 % less average stock "
+        f"than textbook -> {checks}"
+    )
+    print("\nJSON:")
+    print(json.dumps({"meta": meta, "policies": figures, "checks": checks}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
