@@ -8,7 +8,6 @@ line 1, first data row = 2; Parquet: row index + 1). Every failure is an ``Input
 from __future__ import annotations
 
 import csv
-import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,8 +21,6 @@ import pyarrow.csv as pacsv
 from stockgate.adapters.sources.columns import resolve_columns
 from stockgate.adapters.sources.encoding import check_sample_decodes, find_bad_utf8
 from stockgate.errors import InputError
-
-log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 """Largest input file read by default (2 GiB); bigger files are refused with advice."""
@@ -160,10 +157,11 @@ def _read_csv(path: Path, columns: Mapping[str, str], optional: Mapping[str, str
     kinds = {**optional, **columns}
     types = {found[name]: (pa.float64() if kinds[name] in ("float", "int") else _TEXT) for name in found}
     table, decimal_notes = _stream_with_decimal_fallback(path, layout, types, encoding)
+    table = table.rename_columns(list(found)).append_column(
+        "_row", pa.array(np.arange(2, table.num_rows + 2, dtype="int64"))
+    )  # streamed in the order of include_columns
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
     del table
-    frame.columns = list(found)  # streamed in the order of include_columns
-    frame["_row"] = np.arange(2, len(frame) + 2, dtype="int64")
     return RawTable(frame, path, layout.notes + notes + decimal_notes)
 
 
