@@ -124,3 +124,10 @@ def test_bad_input_is_a_clear_error() -> None:
         Forecaster().fit(pd.DataFrame({"unique_id": ["a"], "ds": ["2024-01-01"], "units": [1]}))
     with pytest.raises(ForecastError, match="fit"):
         Forecaster().predict(3)
+
+
+def test_weekly_data_with_daily_freq_is_refused() -> None:
+    """Weekly dates forecast as daily would invent six empty days a week: a clear error names the fix."""
+    sales = generated_sales(n_series=2, n_days=200, freq="W")
+    with pytest.raises(ForecastError, match="freq='W-MON'"):
+        Forecaster(freq="D").fit(sales)

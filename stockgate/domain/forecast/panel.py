@@ -102,7 +102,13 @@ def build_panel(
         data = data[data["ds"] <= pd.Timestamp(cutoff)]
     if data.empty:
         raise ForecastError("no sales rows at or before the cutoff.", hint="Check --cutoff and the date column.")
-    freq = freq or infer_freq(data["ds"])
+    inferred = infer_freq(data["ds"])
+    if freq is not None and freq.upper() == "D" and inferred != "D":
+        raise ForecastError(
+            f"the sales dates are whole weeks apart ({inferred}) but daily data was asked for.",
+            hint=f"Pass freq='{inferred}' (or freq=None to infer it).",
+        )
+    freq = freq or inferred
     step = pd.Timedelta(days=7 if freq.upper().startswith("W") else 1)
     start = data["ds"].min().normalize()
     data["ds"] = start + ((data["ds"] - start) // step) * step
