@@ -93,3 +93,22 @@ def test_flow_maps_batches_through_the_task_runner(prefect_server: None) -> None
         return result.batches * 100 + int(result.forecasts["unique_id"].nunique())
 
     assert run() == 208
+
+
+@pytest.mark.slow
+def test_same_batches_run_on_a_dask_cluster(prefect_server: None) -> None:
+    """By configuration alone (a DaskTaskRunner), the batches run in a separate Dask worker process."""
+    from prefect import flow
+    from prefect_dask import DaskTaskRunner
+
+    from tasks.forecast import forecast_in_batches
+
+    sales = poisson_series(6, 200)
+    runner_ = DaskTaskRunner(cluster_kwargs={"n_workers": 1, "threads_per_worker": 1, "processes": True})
+
+    @flow(task_runner=runner_)
+    def run() -> tuple[int, int]:
+        result = forecast_in_batches(sales, horizon=5, batch_size=3, min_batch=1, options={"lgbm": FAST_LGBM})
+        return result.batches, len(result.forecasts)
+
+    assert run() == (2, 30)
