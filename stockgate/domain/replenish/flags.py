@@ -43,6 +43,8 @@ class FlagContext:
         first = sales.groupby("unique_id")["ds"].min()
         recent = sales[sales["ds"] > end - pd.Timedelta(days=28)]
         prices = sales[sales["ds"] > end - pd.Timedelta(days=14)]
+        if "promo" in prices.columns:
+            prices = prices[prices["promo"].fillna(0) == 0]  # promotions are planned price cuts, not changes
         price = prices.groupby("unique_id")["price"].mean().dropna() if "price" in sales.columns else pd.Series()
         return cls(
             history_days={str(k): int((end - v).days) + 1 for k, v in first.items()},
@@ -106,7 +108,7 @@ def _money_flags(ln: PlannedLine, *, context: FlagContext, price_change: float, 
     if abs(moved) > price_change:
         ln.add_flag("price_change")
         ln.reasons.append(
-            f"Price change: sold at {context.recent_price[ln.unique_id]:,.2f} over the last 14 days, "
+            f"Price change: sold at {context.recent_price[ln.unique_id]:,.2f} off promotion over the last 14 days, "
             f"{moved:+.0%} against the catalog price {catalog_price:,.2f}."
         )
     cost_moved = relative_change(ln.unit_cost, context.previous_costs.get(ln.sku))

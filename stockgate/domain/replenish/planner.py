@@ -50,7 +50,7 @@ class PlanConfig:
     unusual_factor: float = 2.5
     price_change: float = 0.10
     cost_change: float = 0.05
-    max_shelf_window_days: int = 180
+    max_shelf_window_days: int = 56
     chart_history_days: int = 56
     currency: str = "EUR"
 
@@ -135,9 +135,12 @@ def _size_orders(
 ) -> None:
     requests = {ln.unique_id: _request(ln, terms=terms, items=items, cutoff=cutoff, config=config) for ln in lines}
     levels = quantile_grid([0.1, 0.9, *{ln.service_level for ln in lines}])
-    table = WindowTable(forecast.predict_window(windows_frame(requests), levels), levels)
+    windows = windows_frame(requests)
     horizon = max((ln.window_days for ln in lines), default=1) + 28
-    paths = daily_paths(forecast, starts={u: r.start for u, r in requests.items()}, horizon=horizon)
+    longest = int((windows["start"] + windows["length"]).max()) if len(windows) else 1
+    # The daily forecast first, over the longest horizon, so a lazily trained forecaster trains once.
+    paths = daily_paths(forecast, starts={u: r.start for u, r in requests.items()}, horizon=horizon, at_least=longest)
+    table = WindowTable(forecast.predict_window(windows, levels), levels)
     for ln in lines:
         ln.has_forecast = table.has(ln.unique_id) and ln.unique_id in paths
         if ln.has_forecast:

@@ -5,8 +5,8 @@ Kept apart from ``planner`` so that the planner itself only needs the small ``De
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import cast
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, cast
 
 import pandas as pd
 
@@ -17,16 +17,37 @@ from stockgate.domain.replenish.planner import Plan, PlanConfig, plan_replenishm
 from stockgate.errors import PlanningError
 
 
-def fit_forecaster(sales: pd.DataFrame, *, freq: str = "D") -> tuple[DemandForecast, dict[str, Confidence]]:
-    """Fit Stockgate's forecaster on the long sales frame; returns it and its confidence grade per series."""
+class ForecastGrades(Mapping[str, Confidence]):
+    """The forecaster's confidence per series, read from its summary on first use (after it has predicted)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self._grades: dict[str, Confidence] | None = None
+
+    def _load(self) -> dict[str, Confidence]:
+        if self._grades is None:
+            summary = self.model.summary()
+            pairs = zip(summary["unique_id"], summary["confidence"], strict=True)
+            self._grades = {str(u): cast(Confidence, str(c)) for u, c in pairs}
+        return self._grades
+
+    def __getitem__(self, key: str) -> Confidence:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def fit_forecaster(sales: pd.DataFrame, *, freq: str = "D") -> tuple[DemandForecast, Mapping[str, Confidence]]:
+    """Fit Stockgate's forecaster on the long sales frame; returns it and its confidence grade per series
+    (readable once the planner has asked for a forecast: the forecaster trains lazily)."""
     from stockgate.domain.forecast import Forecaster
 
     model = Forecaster(freq=freq).fit(sales)
-    summary = model.summary()
-    grades = {
-        str(u): cast(Confidence, str(c)) for u, c in zip(summary["unique_id"], summary["confidence"], strict=True)
-    }
-    return cast(DemandForecast, model), grades
+    return cast(DemandForecast, model), ForecastGrades(model)
 
 
 def plan_from_inputs(
@@ -47,7 +68,7 @@ def plan_from_inputs(
             hint="Provide daily sales (lead times and review periods are in days).",
         )
     long = sales_long(sales)
-    grades: dict[str, Confidence] = {}
+    grades: Mapping[str, Confidence] = {}
     if forecast is None:
         forecast, grades = fit_forecaster(long, freq=freq)
     return plan_replenishment(

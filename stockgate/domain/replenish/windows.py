@@ -109,10 +109,11 @@ class WindowTable:
 
 
 def daily_paths(
-    forecast: DemandForecast, *, starts: dict[str, int], horizon: int
+    forecast: DemandForecast, *, starts: dict[str, int], horizon: int, at_least: int = 1
 ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Per series: daily mean, P10 and P90 (units/day) from its start period for ``horizon`` days."""
-    frame = forecast.predict(max(starts.values(), default=0) + horizon, quantiles=(0.1, 0.9))
+    """Per series: daily mean, P10 and P90 (units/day) from its start period for ``horizon`` days (the forecast
+    is asked for at least ``at_least`` periods)."""
+    frame = forecast.predict(max(max(starts.values(), default=0) + horizon, at_least), quantiles=(0.1, 0.9))
     lo, hi = quantile_column(0.1), quantile_column(0.9)
     out: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for uid, grp in frame.sort_values(["unique_id", "ds"]).groupby("unique_id", sort=False):

@@ -1,0 +1,140 @@
+"""Property tests (hypothesis) on the replenishment arithmetic: rounding, minimums, shelf life, budgets, levels."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from stockgate.domain.replenish.budget import BudgetLine, cut_to_budget
+from stockgate.domain.replenish.policy import WindowDemand, order_up_to, quantile_grid
+from stockgate.domain.replenish.rounding import round_order
+
+needs = st.floats(min_value=-500, max_value=5000, allow_nan=False)
+packs = st.integers(min_value=1, max_value=48)
+moq_packs = st.integers(min_value=0, max_value=10)
+caps = st.one_of(st.none(), st.floats(min_value=-100, max_value=5000, allow_nan=False))
+
+
+@given(need=needs, pack=packs, moq_n=moq_packs, cap=caps)
+def test_rounded_quantity_is_a_non_negative_pack_multiple(
+    need: float, pack: int, moq_n: int, cap: float | None
+) -> None:
+    """Whatever the need, the quantity is a non-negative integer multiple of the pack size."""
+    q = round_order(need=need, pack_size=pack, moq=moq_n * pack, cap=cap).quantity
+    assert isinstance(q, int) and q >= 0 and q % pack == 0
+
+
+@given(need=needs, pack=packs, moq=st.integers(min_value=0, max_value=300), cap=caps)
+def test_never_below_the_minimum_when_ordering(need: float, pack: int, moq: int, cap: float | None) -> None:
+    """A non-zero quantity is at least the minimum order quantity (even a MOQ that is not a pack multiple)."""
+    q = round_order(need=need, pack_size=pack, moq=moq, cap=cap).quantity
+    assert q == 0 or q >= moq
+
+
+@given(need=needs, pack=packs, moq_n=moq_packs)
+def test_covers_the_need_when_uncapped(need: float, pack: int, moq_n: int) -> None:
+    """Without a cap, the quantity covers a positive need, by less than one pack beyond need or MOQ."""
+    q = round_order(need=need, pack_size=pack, moq=moq_n * pack).quantity
+    if need <= 0:
+        assert q == 0
+    else:
+        assert q >= need - 1e-6
+        assert q < max(need, moq_n * pack) + pack
+
+
+@given(need=needs, pack=packs, moq_n=moq_packs, cap=st.floats(min_value=-100, max_value=5000, allow_nan=False))
+def test_expiry_cap_is_respected(need: float, pack: int, moq_n: int, cap: float) -> None:
+    """Never order more than sells before expiry; the flag says when the cap changed the quantity."""
+    result = round_order(need=need, pack_size=pack, moq=moq_n * pack, cap=cap)
+    assert result.quantity <= max(cap, 0) + 1e-9
+    uncapped = round_order(need=need, pack_size=pack, moq=moq_n * pack).quantity
+    assert result.capped == (uncapped > 0 and uncapped > cap)
+
+
+def _valid_line(ln: BudgetLine) -> BudgetLine:
+    """A line as the planner makes it: pack multiples, and zero or at least the minimum."""
+    moq = ln.moq * ln.pack_size
+    qty = ln.quantity * ln.pack_size
+    return BudgetLine(**{**ln.__dict__, "quantity": max(qty, moq) if qty else 0, "moq": moq})
+
+
+lines = st.lists(
+    st.builds(
+        BudgetLine,
+        key=st.uuids().map(str),
+        quantity=st.integers(min_value=0, max_value=40),
+        pack_size=st.integers(min_value=1, max_value=12),
+        moq=st.integers(min_value=0, max_value=3),
+        unit_cost=st.floats(min_value=0.01, max_value=50, allow_nan=False),
+        service_class=st.sampled_from(["AX", "AY", "BZ", "CX", "CZ"]),
+        cover_after_days=st.floats(min_value=0, max_value=60, allow_nan=False),
+    ).map(_valid_line),
+    max_size=12,
+)
+
+
+@given(lines=lines, budget=st.floats(min_value=0, max_value=20000, allow_nan=False))
+def test_budget_is_never_exceeded(lines: list[BudgetLine], budget: float) -> None:
+    """After the cut, total cost is within budget, quantities only go down and stay pack multiples above MOQ."""
+    changed = cut_to_budget(lines, budget=budget)
+    total = 0.0
+    for ln in lines:
+        q = changed.get(ln.key, ln.quantity)
+        assert 0 <= q <= ln.quantity and q % ln.pack_size == 0 and (q == 0 or q >= ln.moq)
+        total += q * ln.unit_cost
+    assert total <= budget + 1e-6
+
+
+@given(lines=lines)
+def test_budget_that_fits_cuts_nothing(lines: list[BudgetLine]) -> None:
+    """When the lines fit the budget (or there is none), nothing is cut."""
+    assert cut_to_budget(lines, budget=sum(ln.cost for ln in lines) + 0.01) == {}
+    assert cut_to_budget(lines, budget=None) == {}
+
+
+def test_lowest_class_and_most_cover_are_cut_first() -> None:
+    """A C line is cut before an A line; among equals, the one with more cover after delivery goes first."""
+    a = BudgetLine("a", 10, 1, 0, 1.0, "AX", 5.0)
+    c_low = BudgetLine("c-low", 10, 1, 0, 1.0, "CX", 5.0)
+    c_high = BudgetLine("c-high", 10, 1, 0, 1.0, "CX", 20.0)
+    assert cut_to_budget([a, c_low, c_high], budget=25.0) == {"c-high": 5}
+    assert cut_to_budget([a, c_low, c_high], budget=8.0) == {"c-high": 0, "c-low": 0, "a": 8}
+
+
+def _poisson_window(mean: float, levels: list[float]) -> WindowDemand:
+    return WindowDemand.from_quantiles(levels, stats.poisson.ppf(levels, mean), mean)
+
+
+@settings(max_examples=60)
+@given(
+    mean=st.floats(min_value=0.5, max_value=500),
+    share=st.floats(min_value=0.1, max_value=0.9),
+    level=st.sampled_from([0.8, 0.9, 0.95, 0.98]),
+    measure=st.sampled_from(["cycle", "fill_rate_backorder"]),
+    extra=st.floats(min_value=0, max_value=200),
+    pack=packs,
+)
+def test_nothing_ordered_when_the_position_covers_the_window(
+    mean: float, share: float, level: float, measure: str, extra: float, pack: int
+) -> None:
+    """A position at or above the order-up-to level orders nothing, whatever the pack size and minimum."""
+    levels = quantile_grid([level])
+    protection, before = _poisson_window(mean, levels), _poisson_window(mean * share, levels)
+    s = order_up_to(protection=protection, before_delivery=before, service_level=level, measure=measure)  # type: ignore[arg-type]
+    assert s >= 0
+    position = s + extra
+    assert round_order(need=s - position, pack_size=pack, moq=pack * 2).quantity == 0
+
+
+@settings(max_examples=40)
+@given(mean=st.floats(min_value=1, max_value=400), lo=st.sampled_from([0.8, 0.9]), hi=st.sampled_from([0.95, 0.99]))
+def test_levels_grow_with_the_service_target(mean: float, lo: float, hi: float) -> None:
+    """A higher target never gives a lower order-up-to level."""
+    levels = quantile_grid([lo, hi])
+    window = _poisson_window(mean, levels)
+    assert order_up_to(protection=window, before_delivery=None, service_level=hi) >= order_up_to(
+        protection=window, before_delivery=None, service_level=lo
+    )
+    assert np.all(np.diff(window.values) >= 0)
