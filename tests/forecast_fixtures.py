@@ -15,12 +15,20 @@ def fast_forecaster(**kwargs: object) -> Forecaster:
     return Forecaster(lgbm=FAST_LGBM, **kwargs)  # type: ignore[arg-type]
 
 
-def generated_sales(n_series: int = 12, n_days: int = 500, seed: int = 3, freq: str = "D") -> pd.DataFrame:
-    """Generated sales in the long shape ``unique_id, ds, y`` (with returns, intermittent sellers, late starts)."""
+def generated_sales(
+    n_series: int = 12, n_days: int = 500, seed: int = 3, freq: str = "D", exog: bool = False
+) -> pd.DataFrame:
+    """Generated sales as ``unique_id, ds, y`` (+ ``price, promo`` with ``exog``): returns, intermittent sellers,
+    late starts, promotions."""
     from stockgate.domain.generator import generate_retail_data
 
     sales = generate_retail_data(n_series=n_series, n_days=n_days, seed=seed, freq=freq).sales
-    return pd.DataFrame({"unique_id": sales["location"] + "/" + sales["sku"], "ds": sales["date"], "y": sales["units"]})
+    frame = pd.DataFrame(
+        {"unique_id": sales["location"] + "/" + sales["sku"], "ds": sales["date"], "y": sales["units"]}
+    )
+    if exog:
+        frame["price"], frame["promo"] = sales["price"], sales["promo"].astype(int)
+    return frame
 
 
 def poisson_series(n: int, days: int, *, rate: float = 6.0, seed: int = 0, start: str = "2024-01-01") -> pd.DataFrame:

@@ -131,3 +131,18 @@ def test_weekly_data_with_daily_freq_is_refused() -> None:
     sales = generated_sales(n_series=2, n_days=200, freq="W")
     with pytest.raises(ForecastError, match="freq='W-MON'"):
         Forecaster(freq="D").fit(sales)
+
+
+def test_price_and_promotion_columns_become_features() -> None:
+    """Price and promo columns reach the global model as features known at the cutoff."""
+    from stockgate.domain.forecast.features import FEATURES
+
+    sales = generated_sales(n_series=10, n_days=450, exog=True)
+    assert sales["promo"].sum() > 0
+    fc = fast_forecaster().fit(sales)
+    _check_output(fc.predict(7), 10, 7)
+    assert fc.panel is not None and set(fc.panel.exog) == {"price", "promo"}
+    assert fc.trained is not None and fc.trained.lgbm is not None
+    rows = fc.trained.lgbm.rows(fc.panel.y, origin=fc.panel.y.shape[1] - 1, h=7)
+    price = rows.x[:, FEATURES.index("price_rel")]
+    assert np.isfinite(price).mean() > 0.5 and np.nanmax(np.abs(price - 1)) > 0.01

@@ -108,6 +108,8 @@ def final_forecast(
     return np.maximum(mean, 0.0), notes
 
 
-def make_lgbm(config: LGBMConfig, freq: str, calendar: dict[str, np.ndarray]) -> GlobalLGBM:
-    """A global model for the panel's frequency and calendar."""
-    return GlobalLGBM(config, Windows.for_freq(freq), calendar)
+def make_lgbm(
+    config: LGBMConfig, freq: str, calendar: dict[str, np.ndarray], exog: dict[str, np.ndarray]
+) -> GlobalLGBM:
+    """A global model for the panel's frequency, calendar and optional price/promo arrays (n x T)."""
+    return GlobalLGBM(config, Windows.for_freq(freq), calendar, exog)

@@ -117,7 +117,7 @@ class Forecaster:
         t0 = time.perf_counter()
         y, m = panel.y, panel.season_length
         calendar = calendar_table(pd.DatetimeIndex(panel.dates.append(panel.future_dates(h))))
-        lgbm = cand.make_lgbm(self.lgbm_config, panel.freq, calendar) if "lgbm" in self.models else None
+        lgbm = cand.make_lgbm(self.lgbm_config, panel.freq, calendar, panel.exog) if "lgbm" in self.models else None
         short = 2 * m if m > 7 else 365
         elig = cand.eligibility(
             y,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-EXPLAINED_GROUPS = ("season", "holiday", "recent trend", "last year")
+EXPLAINED_GROUPS = ("season", "holiday", "recent trend", "last year", "price", "promotion")
 """Driver groups worth a sentence; weekday, level and horizon effects average out over a window."""
 
 LOCAL_DRIVERS = {
@@ -34,6 +34,8 @@ def driver_phrase(group: str, value: float, *, month: int) -> str:
         "holiday": "holidays in the period" if up else "holiday closures in the period",
         "recent trend": "rising recent sales" if up else "falling recent sales",
         "last year": "strong sales at this time last year" if up else "weak sales at this time last year",
+        "price": "the current lower price" if up else "the current higher price",
+        "promotion": "a running promotion" if up else "the end of a promotion",
     }[group]
 
 

@@ -32,6 +32,9 @@ FEATURE_GROUPS: dict[str, str] = {
     "ly_ahead": "last year",
     "log_level": "level",
     "zero_share": "level",
+    "price_rel": "price",
+    "promo_now": "promotion",
+    "promo_recent": "promotion",
 }
 """Each feature and the driver it stands for in explanations."""
 
@@ -131,6 +134,7 @@ def build_rows(
     h: np.ndarray,
     win: Windows,
     cum: Cumulative | None = None,
+    exog: dict[str, np.ndarray] | None = None,
 ) -> Rows:
     """Features of rows (series ``si``, origin index ``origin``, horizon ``h``) from ``y`` up to each origin."""
     cum = cum or Cumulative(y)
@@ -155,6 +159,7 @@ def build_rows(
             cols["dow_profile"] = same_weekday_profile(y, si, t - 7 * np.ceil(h / 7).astype(int)) * inv
         else:
             cols["dow_profile"] = np.full(len(si), np.nan)
+    cols.update(exogenous_features(exog or {}, si=si, origin=origin, win=win))
     for name in ("dow", "month", "dom", "doy", "woy", "holiday"):
         cols[name] = cal[name][t]
     x = np.empty((len(si), len(FEATURES)), dtype=np.float32)
@@ -186,3 +191,22 @@ def training_coordinates(
     h = np.tile(np.arange(1, horizon + 1), len(si) // horizon)
     ok = origin + h <= last
     return si[ok], origin[ok], h[ok]
+
+
+def exogenous_features(
+    exog: dict[str, np.ndarray], *, si: np.ndarray, origin: np.ndarray, win: Windows
+) -> dict[str, np.ndarray]:
+    """Price at the origin relative to its recent mean, promotion at the origin and its recent share (NaN if the
+    sales have no such column). Future prices and promotions are not known to ``predict``, so none are used."""
+    nan = np.full(len(si), np.nan)
+    cols = {"price_rel": nan, "promo_now": nan, "promo_recent": nan}
+    end = int(origin.max()) + 1 if len(origin) else 0
+    if "price" in exog:
+        price = exog["price"][:, :end]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cols["price_rel"] = price[si, origin] / Cumulative(price).mean(si, origin, win.long)
+    if "promo" in exog:
+        promo = exog["promo"][:, :end]
+        cols["promo_now"] = promo[si, origin]
+        cols["promo_recent"] = Cumulative(promo).mean(si, origin, win.short)
+    return cols

@@ -9,7 +9,7 @@ Rules for the shapes real sales take (docs/forecasting.md explains them):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,8 @@ import pandas as pd
 from stockgate.errors import ColumnError, ForecastError
 
 REQUIRED = ("unique_id", "ds", "y")
+EXOGENOUS = {"price": "mean", "promo": "max"}
+"""Optional columns used as features (known up to the cutoff) and how several rows of one period combine."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Panel:
     freq: str
     season_length: int
     negatives: np.ndarray
+    exog: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -44,12 +47,6 @@ class Panel:
         """The ``h`` periods after the cutoff."""
         step = pd.Timedelta(days=7 if self.freq.upper().startswith("W") else 1)
         return pd.date_range(self.cutoff + step, periods=h, freq=step)
-
-    def upto(self, last: int) -> Panel:
-        """The panel truncated to periods ``0..last`` (inclusive), for backtests."""
-        return Panel(
-            self.ids, self.dates[: last + 1], self.y[:, : last + 1], self.freq, self.season_length, self.negatives
-        )
 
 
 def default_season_length(freq: str) -> int:
@@ -95,7 +92,7 @@ def build_panel(
 ) -> Panel:
     """The dense panel of a long frame ``unique_id, ds, y``; rows after ``cutoff`` are ignored."""
     _check_columns(df)
-    data = df[list(REQUIRED)].copy()
+    data = df[[*REQUIRED, *(c for c in EXOGENOUS if c in df.columns)]].copy()
     data["ds"] = pd.to_datetime(data["ds"])
     data["y"] = pd.to_numeric(data["y"]).astype(float)
     if cutoff is not None:
@@ -112,7 +109,10 @@ def build_panel(
     step = pd.Timedelta(days=7 if freq.upper().startswith("W") else 1)
     start = data["ds"].min().normalize()
     data["ds"] = start + ((data["ds"] - start) // step) * step
-    data = data.groupby(["unique_id", "ds"], sort=True, observed=True)["y"].sum().reset_index()
+    agg = {"y": "sum", **{c: how for c, how in EXOGENOUS.items() if c in data.columns}}
+    for col in agg.keys() - {"y"}:
+        data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
+    data = data.groupby(["unique_id", "ds"], sort=True, observed=True).agg(agg).reset_index()
     end = pd.Timestamp(cutoff) if cutoff is not None else data["ds"].max()
     dates = pd.date_range(start, start + ((end - start) // step) * step, freq=step)
     return _densify(data, dates, freq, season_length or default_season_length(freq))
@@ -128,4 +128,14 @@ def _densify(data: pd.DataFrame, dates: pd.DatetimeIndex, freq: str, season_leng
     inactive = np.arange(len(dates))[None, :] < first[:, None]
     negatives = (raw < 0).sum(axis=1)
     y = np.where(inactive, np.nan, np.maximum(raw, 0.0))
-    return Panel(np.asarray(ids, dtype=object), dates, y, freq, season_length, negatives)
+    exog = {col: _exog_array(data[col], codes, cols, (len(ids), len(dates)), col) for col in EXOGENOUS if col in data}
+    return Panel(np.asarray(ids, dtype=object), dates, y, freq, season_length, negatives, exog)
+
+
+def _exog_array(values: pd.Series, codes: np.ndarray, cols: np.ndarray, shape: tuple[int, int], col: str) -> np.ndarray:
+    """n x T array of an optional column: prices carried forward over periods without a row, promo 0 there."""
+    out = np.full(shape, np.nan)
+    out[codes, cols] = values.to_numpy(dtype=float)
+    if col == "promo":
+        return np.nan_to_num(out)
+    return pd.DataFrame(out).ffill(axis=1).to_numpy()

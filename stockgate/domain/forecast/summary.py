@@ -23,8 +23,7 @@ def lgbm_drivers(panel: Panel, tr: Trained, rows: np.ndarray, *, budget: int = 2
         return {}
     k = int(np.clip(budget // len(rows), 1, min(4, tr.h)))
     steps = np.unique(np.linspace(1, tr.h, k + 2)[1:-1].round().astype(int)) if k < tr.h else np.arange(1, tr.h + 1)
-    y = panel.y[rows]
-    feats = tr.lgbm.rows(y, origin=y.shape[1] - 1, h=tr.h, steps=steps)
+    feats = tr.lgbm.rows(panel.y, origin=panel.y.shape[1] - 1, h=tr.h, steps=steps, series=rows)
     contrib = tr.lgbm.contributions(feats)[:, : len(FEATURES)]
     contrib = contrib.reshape(len(rows), len(steps), len(FEATURES)).mean(axis=1)
     groups: dict[str, np.ndarray] = {}

@@ -57,7 +57,14 @@ class LGBMConfig:
 class GlobalLGBM:
     """Fit on a panel up to ``last``; predict ``h`` periods after any origin at or after ``last``."""
 
-    def __init__(self, config: LGBMConfig, windows: Windows, calendar: dict[str, np.ndarray]) -> None:
+    def __init__(
+        self,
+        config: LGBMConfig,
+        windows: Windows,
+        calendar: dict[str, np.ndarray],
+        exog: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        self.exog = exog or {}
         self.config = config
         self.windows = windows
         self.calendar = calendar
@@ -71,7 +78,7 @@ class GlobalLGBM:
         si, origin, h = training_coordinates(
             y.shape[0], last, horizon=horizon, min_history=cfg.min_history, max_rows=cfg.max_train_rows, seed=cfg.seed
         )
-        rows = build_rows(y[:, : last + 1], self.calendar, si=si, origin=origin, h=h, win=self.windows)
+        rows = build_rows(y[:, : last + 1], self.calendar, si=si, origin=origin, h=h, win=self.windows, exog=self.exog)
         target = y[si, origin + h]
         ok = (rows.level > 0) & np.isfinite(target)
         if ok.sum() < 50:
@@ -87,14 +94,19 @@ class GlobalLGBM:
         self.booster = lgb.train(self.config.params(), data, num_boost_round=cfg.n_estimators)
         return self
 
-    def rows(self, y: np.ndarray, *, origin: int, h: int, steps: np.ndarray | None = None) -> Rows:
-        """Feature rows for all series from ``origin`` for horizons 1..h, or only ``steps`` (series-major)."""
-        n = y.shape[0]
+    def rows(
+        self, y: np.ndarray, *, origin: int, h: int, steps: np.ndarray | None = None, series: np.ndarray | None = None
+    ) -> Rows:
+        """Feature rows from ``origin`` for horizons 1..h (or ``steps``) of all series (or ``series``), series-major;
+        ``y`` is the whole panel the model was built for."""
+        series = np.arange(y.shape[0]) if series is None else series
         steps = np.arange(1, h + 1) if steps is None else steps
-        si = np.repeat(np.arange(n), len(steps))
-        hs = np.tile(steps, n)
+        si = np.repeat(series, len(steps))
+        hs = np.tile(steps, len(series))
         origins = np.full(len(si), origin)
-        return build_rows(y[:, : origin + 1], self.calendar, si=si, origin=origins, h=hs, win=self.windows)
+        return build_rows(
+            y[:, : origin + 1], self.calendar, si=si, origin=origins, h=hs, win=self.windows, exog=self.exog
+        )
 
     def predict(self, y: np.ndarray, *, origin: int, h: int) -> np.ndarray:
         """Units per period, n x h, for the periods after ``origin``."""
