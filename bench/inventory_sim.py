@@ -206,6 +206,22 @@ class ForecastLevels:
         return order_up_to(protection=protection, before_delivery=before, service_level=target, measure=measure)  # type: ignore[arg-type]
 
 
+REFERENCE = {
+    "measured": "2026-11-21, 2 shared cores, 500 series, 112 days (21 warm-up), target 95 %, Stockgate forecaster",
+    "wall_seconds": 353,
+    "stockgate-cycle": {"cycle_service": 0.9522, "fill_rate": 0.9938, "avg_stock_units": 180.8, "vs_textbook": 0.015},
+    "stockgate-fill": {"cycle_service": 0.6462, "fill_rate": 0.9532, "avg_stock_units": 126.6, "vs_textbook": -0.290},
+    "stockgate-fill-bo": {
+        "cycle_service": 0.7281,
+        "fill_rate": 0.9658,
+        "avg_stock_units": 133.4,
+        "vs_textbook": -0.251,
+    },
+    "textbook": {"cycle_service": 0.9085, "fill_rate": 0.9808, "avg_stock_units": 178.2, "vs_textbook": 0.0},
+    "textbook-LR": {"cycle_service": 0.9382, "fill_rate": 0.9858, "avg_stock_units": 191.5, "vs_textbook": 0.075},
+}
+"""Figures of the reference run (printed after each run for comparison)."""
+
 POLICIES = ("stockgate-cycle", "stockgate-fill", "stockgate-fill-bo", "textbook", "textbook-LR")
 
 
@@ -421,6 +437,7 @@ def main() -> None:
         f"\ntarget (stockgate-fill): fill rate within 1 point of {args.target:.0%} and >= 30 % less average stock "
         f"than textbook -> {checks}"
     )
+    print("\nreference run:", json.dumps(REFERENCE, indent=None))
     print("\nJSON:")
     print(json.dumps({"meta": meta, "policies": figures, "checks": checks}, indent=2))
 
