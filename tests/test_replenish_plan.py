@@ -155,7 +155,7 @@ def test_reasons_carry_the_numbers_a_manager_needs() -> None:
     assert "likely range" in text and "Forecast" in text
     assert "packs of 6" in text
     assert line.facts["stockout_date"] is not None and line.facts["cover_after_days"] is not None
-    assert line.facts["forecast_low"] < line.facts["forecast_window"] < line.facts["forecast_high"]  # type: ignore[operator]
+    assert line.facts["forecast_low"] < line.facts["forecast_window"] < line.facts["forecast_high"]
 
 
 def test_supplier_budget_cuts_lowest_priority_lines_and_flags_them() -> None:
@@ -241,4 +241,4 @@ def test_json_shape_has_the_fields_the_file_promises() -> None:
         "flags",
         "reasons",
     }
-    assert keys <= set(data["lines"][0])  # type: ignore[index]
+    assert keys <= set(data["lines"][0])

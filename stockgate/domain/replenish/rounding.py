@@ -47,6 +47,8 @@ def round_order(*, need: float, pack_size: int, moq: int, cap: float | None = No
     if qty < min_qty:
         steps.append(f"raised to the minimum order of {min_qty:,} units")
         qty = min_qty
+    if qty == 0:
+        return Rounded(0)
     if cap is not None and qty > cap:
         return _apply_cap(qty=qty, cap=cap, pack_size=pack_size, min_qty=min_qty, steps=steps)
     return Rounded(qty, steps)
