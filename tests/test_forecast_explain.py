@@ -31,9 +31,11 @@ def test_sentence_without_last_year_and_worse_than_naive() -> None:
 
 
 def test_driver_opposite_to_change_is_not_called_the_cause() -> None:
-    """A rise on last year is not blamed on a driver that pushes the forecast down."""
+    """A change on last year is not blamed on a driver that pushes the other way, or on a local model's method."""
     facts = dataclasses.replace(FACTS, driver="the December low", driver_effect=-0.1)
     assert "up 18 % on last year; main driver: the December low" in sentence(facts)
+    local = dataclasses.replace(FACTS, total=200, driver="the smoothed recent level", driver_effect=0.0)
+    assert "down 42 % on last year; main driver: the smoothed recent level" in sentence(local)
 
 
 def test_top_driver_picks_largest_explained_group() -> None:

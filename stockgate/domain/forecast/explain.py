@@ -77,7 +77,8 @@ def _change(facts: Facts) -> str:
     if abs(pct) < 2:
         return f"about the same as last year; main driver: {facts.driver}"
     direction = "up" if pct > 0 else "down"
-    link = "because of" if (pct > 0) == (facts.driver_effect > 0) else "; main driver:"
+    agrees = facts.driver_effect != 0 and (pct > 0) == (facts.driver_effect > 0)
+    link = "because of" if agrees else "; main driver:"
     return f"{direction} {abs(pct):.0f} % on last year {link} {facts.driver}".replace(" ;", ";")
 
 
