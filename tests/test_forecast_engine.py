@@ -146,3 +146,13 @@ def test_price_and_promotion_columns_become_features() -> None:
     rows = fc.trained.lgbm.rows(fc.panel.y, origin=fc.panel.y.shape[1] - 1, h=7)
     price = rows.x[:, FEATURES.index("price_rel")]
     assert np.isfinite(price).mean() > 0.5 and np.nanmax(np.abs(price - 1)) > 0.01
+
+
+def test_history_too_short_for_a_backtest() -> None:
+    """Ten days of history still give a forecast: seasonal naive, graded low, saying there was no backtest."""
+    sales = poisson_series(2, 10)
+    fc = fast_forecaster().fit(sales)
+    _check_output(fc.predict(7), 2, 7)
+    summary = fc.summary()
+    assert set(summary["model"]) == {"seasonal_naive"} and set(summary["confidence"]) == {"low"}
+    assert summary["explanation"].str.contains("too little history for a backtest").all()

@@ -71,4 +71,6 @@ def start_backtest(y: np.ndarray, *, h: int, windows: int, min_history: int) -> 
 
 def run_local(bt: Backtest, y: np.ndarray, model: Forecast, h: int) -> np.ndarray:
     """n x windows x h forecasts of a local model, one run per origin."""
+    if not bt.origins:
+        return np.empty((len(y), 0, h))
     return np.stack([model(y[:, : o + 1], o, h) for o in bt.origins], axis=1)

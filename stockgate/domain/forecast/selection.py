@@ -26,8 +26,11 @@ class Choice:
 
 
 def overall_best(scores: dict[str, np.ndarray], *, candidates: list[str]) -> str:
-    """The model with the lowest mean RMSSE over the series where every candidate has a score."""
+    """The model with the lowest mean RMSSE over the series where every candidate has a score (seasonal naive
+    when there was no backtest at all)."""
     stack = np.stack([scores[m] for m in candidates])
+    if not np.isfinite(stack).any():
+        return "seasonal_naive" if "seasonal_naive" in candidates else candidates[-1]
     common = np.all(np.isfinite(stack), axis=0)
     if not common.any():
         common = np.isfinite(stack).any(axis=0)
