@@ -27,39 +27,47 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    home: Path = Field(Path("stockgate-data"), description="Folder for data, results and the SQLite ledger.")
+    home: Path = Field(default=Path("stockgate-data"), description="Folder for data, results and the SQLite ledger.")
     ledger_url: str | None = Field(
-        None, description="SQLAlchemy URL of the ledger; default: SQLite file ledger.db in `home`."
+        default=None, description="SQLAlchemy URL of the ledger; default: SQLite file ledger.db in `home`."
     )
-    policy_file: Path | None = Field(None, description="Approval policy YAML; default: the embedded safe policy.")
-    brand_file: Path | None = Field(None, description="Brand voice YAML for copy; default: the embedded one.")
+    policy_file: Path | None = Field(
+        default=None, description="Approval policy YAML; default: the embedded safe policy."
+    )
+    brand_file: Path | None = Field(default=None, description="Brand voice YAML for copy; default: the embedded one.")
     procurement_sink: str | None = Field(
-        None, description="Where approved orders go: files:<folder>, db:<url> or webhook:<url>; default files in home."
+        default=None,
+        description="Where approved orders go: files:<folder>, db:<url> or webhook:<url>; default files in home.",
     )
     publishing_sink: str | None = Field(
-        None, description="Where approved copy goes, same forms; default files in home."
+        default=None, description="Where approved copy goes, same forms; default files in home."
     )
-    currency: str = Field("EUR", description="Currency of costs and budgets when suppliers do not say.")
-    timezone: str = Field("Europe/Berlin", description="Timezone for order days, schedules and run names.")
+    currency: str = Field(default="EUR", description="Currency of costs and budgets when suppliers do not say.")
+    timezone: str = Field(default="Europe/Berlin", description="Timezone for order days, schedules and run names.")
 
-    pause_poll_interval_s: float = Field(10.0, gt=0, description="How often a paused local run polls (s).")
-    approval_timeout_s: int = Field(7 * 24 * 3600, gt=0, description="Default approval timeout (s).")
+    pause_poll_interval_s: float = Field(default=10.0, gt=0, description="How often a paused local run polls (s).")
+    approval_timeout_s: int = Field(default=7 * 24 * 3600, gt=0, description="Default approval timeout (s).")
 
-    slack_bot_token: SecretStr | None = Field(None, description="Bot token (xoxb-...); Slack is off when unset.")
-    slack_signing_secret: SecretStr | None = Field(None, description="Signing secret for HTTP mode.")
-    slack_app_token: SecretStr | None = Field(None, description="App-level token (xapp-...) for Socket Mode.")
-    slack_api_url: str = Field("https://slack.com/api/", description="Slack Web API base URL (tests, proxies).")
-    slack_channel: str | None = Field(None, description="Default channel when the policy names none.")
+    slack_bot_token: SecretStr | None = Field(
+        default=None, description="Bot token (xoxb-...); Slack is off when unset."
+    )
+    slack_signing_secret: SecretStr | None = Field(default=None, description="Signing secret for HTTP mode.")
+    slack_app_token: SecretStr | None = Field(default=None, description="App-level token (xapp-...) for Socket Mode.")
+    slack_api_url: str = Field(default="https://slack.com/api/", description="Slack Web API base URL (tests, proxies).")
+    slack_channel: str | None = Field(default=None, description="Default channel when the policy names none.")
 
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for copy; templates if unset.")
-    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
-    llm_api_key: SecretStr | None = Field(None, description="API key for the endpoint, if it needs one.")
-    llm_timeout_s: float = Field(20.0, gt=0, description="Timeout per language-model request (s).")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint for copy; templates if unset."
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key for the endpoint, if it needs one.")
+    llm_timeout_s: float = Field(default=20.0, gt=0, description="Timeout per language-model request (s).")
 
     dask_address: str | None = Field(
-        None, description="Dask scheduler address for the forecast ('local' starts a LocalCluster); unset: threads."
+        default=None,
+        description="Dask scheduler address for the forecast ('local' starts a LocalCluster); unset: threads.",
     )
-    prefect_ui_url: str | None = Field(None, description="Base URL of the Prefect UI for links in cards.")
+    prefect_ui_url: str | None = Field(default=None, description="Base URL of the Prefect UI for links in cards.")
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "llm_api_key")
     @classmethod

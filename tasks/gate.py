@@ -18,17 +18,20 @@ from stockgate.adapters.sinks import make_sink
 from stockgate.domain.approvals.policy import Policy, load_policy
 from stockgate.domain.approvals.requests import ApprovalRequest, Status
 from stockgate.domain.drafts import CopyDraft, DraftKind, PurchaseOrder
+from stockgate.errors import ValidationFailed
 from stockgate.services.commits import CommitOutcome, commit_approved
 from stockgate.services.decisions import open_request
 from stockgate.services.sweep import LogReminders, Reminders
 from stockgate.settings import Settings
 from tasks.artifacts import publish_table
+from validations.outcomes import SuiteResult
 
 log = logging.getLogger(__name__)
 
 
 def ledger_and_policy(settings: Settings) -> tuple[Ledger, Policy]:
-    """The ledger and the approval policy the settings name."""
+    """The ledger and the approval policy the settings name (the home folder is created for SQLite)."""
+    settings.home.mkdir(parents=True, exist_ok=True)
     return Ledger(settings.resolved_ledger_url), load_policy(settings.policy_file)
 
 
@@ -39,6 +42,18 @@ def reminders_for(settings: Settings, ledger: Ledger, policy: Policy) -> Reminde
     from stockgate.adapters.slack.gateway.wiring import notifier_for
 
     return notifier_for(settings, ledger, policy)
+
+
+def require_valid_drafts(result: SuiteResult) -> None:
+    """Stop before any approval is asked when a draft fails a critical check (ValidationFailed names it)."""
+    if result.ok:
+        return
+    lines = [f"- {o.description} (rows {', '.join(map(str, o.failing_rows[:10]))})" for o in result.critical_failures]
+    raise ValidationFailed(
+        f"The drafts failed {len(lines)} critical check(s) of suite '{result.suite}'; no approval was asked:\n"
+        + "\n".join(lines),
+        hint="This is a planning bug or a catalog/supplier inconsistency; see the validation artifact.",
+    )
 
 
 def _earlier_request(ledger: Ledger, kind: str, draft_id: str) -> ApprovalRequest | None:
@@ -94,16 +109,19 @@ def notify_approvers(requests: Sequence[ApprovalRequest], *, settings: Settings,
     posted = 0
     for request in open_ones:
         channel = request.channel or settings.slack_channel or "#purchasing"
-        chart = _chart_for(charts_dir, request)
+        chart = _chart_for(charts_dir, ledger.draft(request.id))
         posted += notifier.post_request(request.id, channel=channel, chart_path=chart)
     return posted
 
 
-def _chart_for(charts_dir: Path | None, request: ApprovalRequest) -> Path | None:
-    if charts_dir is None:
+def _chart_for(charts_dir: Path | None, draft: PurchaseOrder | CopyDraft) -> Path | None:
+    """The chart of the order's most expensive line, as written by the planning step."""
+    if charts_dir is None or not isinstance(draft, PurchaseOrder) or not draft.lines:
         return None
-    found = sorted(charts_dir.glob(f"{request.draft_id}*.png"))
-    return found[0] if found else None
+    key_line = max(draft.lines, key=lambda line: line.line_cost)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{key_line.location}_{key_line.sku}")
+    path = charts_dir / f"{name}.png"
+    return path if path.exists() else None
 
 
 @task(name="commit-approved", retries=3, retry_delay_seconds=[5, 30, 120])

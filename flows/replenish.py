@@ -1,0 +1,47 @@
+"""Weekly replenishment: load, validate, forecast, plan, gate, commit. This module only sequences tasks."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from prefect import flow
+
+from flows.params import ReplenishParams
+from flows.runtime import output_dir, run_name, task_runner
+from stockgate.domain.approvals.requests import Status
+from stockgate.settings import get_settings
+from tasks.gate import ledger_and_policy, notify_approvers, open_requests, require_valid_drafts
+from tasks.gate_loop import run_gate
+from tasks.inputs import load_input_files, validate_input_files, warnings_by_sku
+from tasks.plan import plan_orders, validate_orders, write_orders
+from tasks.waiting import current_flow_run_id, wait_mode
+from validations.outcomes import SuiteResult
+
+
+@flow(name="weekly-replenishment", flow_run_name=run_name("replenish"), task_runner=task_runner())
+def weekly_replenishment(params: ReplenishParams) -> dict[str, Any]:
+    """Draft one purchase order per supplier, wait for people to decide, and commit what they approve."""
+    settings = get_settings()
+    run_id = current_flow_run_id()
+    ledger, _ = ledger_and_policy(settings)
+    requests = ledger.list_requests(flow_run_id=run_id) if run_id else []
+    out_dir = output_dir(params.data_dir, params.out_dir, f"replenish-{run_id or 'local'}")
+    if not requests:  # a suspended run re-runs from the top: its drafts are already in the ledger
+        bundle = load_input_files(params.data_dir)
+        report = validate_input_files(bundle, out_dir=out_dir / "validation")
+        clean = report.cleaned
+        warnings = warnings_by_sku(report, bundle)
+        plan = plan_orders(sales=clean.sales, catalog=clean.catalog, inventory=clean.inventory,
+                           suppliers=clean.suppliers, freq=clean.freq, warnings=warnings)  # fmt: skip
+        validation = cast(SuiteResult, validate_orders(plan.orders, catalog=clean.catalog, suppliers=clean.suppliers))
+        require_valid_drafts(validation)
+        written = write_orders(plan, out_dir)
+        requests = open_requests(plan.orders, settings=settings, started_by=params.started_by, flow_run_id=run_id)
+        notify_approvers(requests, settings=settings, charts_dir=written.get("charts"))
+    final = run_gate(requests, settings=settings, mode=wait_mode(params.wait), sink_spec=params.sink)
+    return {
+        "out_dir": str(out_dir),
+        "requests": [r.id for r in final],
+        "committed": [r.external_ref for r in final if r.status == Status.COMMITTED],
+        "outcomes": {r.id: r.status.value for r in final},
+    }
