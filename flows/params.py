@@ -12,12 +12,13 @@ class ReplenishParams(BaseModel):
     """Parameters of the weekly replenishment run."""
 
     data_dir: str = Field(description="Folder with sales, catalog, inventory and suppliers (CSV or Parquet).")
-    out_dir: str | None = Field(None, description="Where results go; default: <data_dir>/runs/<run name>.")
-    as_of: date | None = Field(None, description="Plan as of this date; default: the last sales date.")
+    out_dir: str | None = Field(default=None, description="Where results go; default: <data_dir>/runs/<run name>.")
+    as_of: date | None = Field(default=None, description="Plan as of this date; default: the last sales date.")
     horizon_days: int = Field(28, ge=7, le=180, description="Days to forecast.")
     started_by: str = Field("scheduler", description="Who started the run; they never approve it alone.")
     sink: str | None = Field(
-        None, description="Where approved orders go (files:<folder>, db:<url>, webhook:<url>); default: settings."
+        default=None,
+        description="Where approved orders go (files:<folder>, db:<url>, webhook:<url>); default: settings.",
     )
     wait: Literal["auto", "pause", "suspend"] = Field(
         "auto", description="auto: suspend when run from a deployment (frees the worker), pause when run locally."
@@ -28,9 +29,9 @@ class CopyParams(BaseModel):
     """Parameters of the marketing-copy run."""
 
     data_dir: str = Field(description="Folder with the inputs, as for replenishment.")
-    out_dir: str | None = Field(None, description="Where drafts go; default: <data_dir>/runs/<run name>.")
+    out_dir: str | None = Field(default=None, description="Where drafts go; default: <data_dir>/runs/<run name>.")
     started_by: str = Field("scheduler", description="Who started the run.")
-    sink: str | None = Field(None, description="Where approved copy is published; default: settings.")
+    sink: str | None = Field(default=None, description="Where approved copy is published; default: settings.")
     wait: Literal["auto", "pause", "suspend"] = Field("auto", description="How to wait for decisions.")
 
 

@@ -45,3 +45,20 @@ def weekly_replenishment(params: ReplenishParams) -> dict[str, Any]:
         "committed": [r.external_ref for r in final if r.status == Status.COMMITTED],
         "outcomes": {r.id: r.status.value for r in final},
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m flows.replenish DATA_DIR [STARTED_BY]``: run the weekly flow once, here (pause mode)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        raise SystemExit("usage: python -m flows.replenish DATA_DIR [STARTED_BY]")
+    started_by = args[1] if len(args) > 1 else "local"
+    weekly_replenishment(
+        ReplenishParams.model_validate({"data_dir": args[0], "started_by": started_by, "wait": "pause"})
+    )
+
+
+if __name__ == "__main__":
+    main()

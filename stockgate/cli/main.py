@@ -10,6 +10,7 @@ import typer
 
 from stockgate.cli import approvals, data
 from stockgate.cli.copy import copy as copy_command
+from stockgate.cli.demo import demo
 from stockgate.cli.forecast import forecast
 from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
@@ -34,4 +35,5 @@ app.command("plan")(plan)
 app.command("copy")(copy_command)
 app.command("validate")(validate)
 app.command("forecast")(forecast)
+app.command("demo")(demo)
 # (more commands are registered below as they land)
