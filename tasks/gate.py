@@ -77,6 +77,9 @@ def open_requests(
     ledger, policy = ledger_and_policy(settings)
     requests = []
     for draft in drafts:
+        if isinstance(draft, PurchaseOrder) and not any(line.quantity > 0 for line in draft.lines):
+            log.info("Order %s has nothing to buy; no approval asked. %s", draft.po_id, draft.summary)
+            continue
         kind = DraftKind.PURCHASE_ORDER if isinstance(draft, PurchaseOrder) else DraftKind.COPY
         draft_id = draft.po_id if isinstance(draft, PurchaseOrder) else draft.draft_id
         earlier = _earlier_request(ledger, kind, draft_id)
