@@ -38,24 +38,24 @@ class PrefectRunWaker:
 
     def wake(self, *, flow_run_id: str, request_id: str) -> bool:
         """Resume synchronously; never raises for a run that is not waiting."""
-        from prefect.exceptions import FlowPauseTimeout, NotPausedError
+        from prefect.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
         from prefect.flow_runs import resume_flow_run
 
         try:
             resume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
-        except (NotPausedError, FlowPauseTimeout, RuntimeError) as exc:
+        except (NotPausedError, FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
             log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
             return False
         return True
 
     async def awake(self, *, flow_run_id: str, request_id: str) -> bool:
         """Resume from inside an event loop (the sync API would return an un-awaited coroutine there)."""
-        from prefect.exceptions import FlowPauseTimeout, NotPausedError
+        from prefect.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
         from prefect.flow_runs import aresume_flow_run
 
         try:
             await aresume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
-        except (NotPausedError, FlowPauseTimeout, RuntimeError) as exc:
+        except (NotPausedError, FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
             log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
             return False
         return True

@@ -36,6 +36,7 @@ def demo(
     home = settings.home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     server = ensure_server(home=home)
+    os.environ["PREFECT_API_URL"] = server.api_url  # this process wakes the run after each decision
     console.print(f"Prefect UI: [bold]{server.ui_url}[/]" + (" (started for this demo)" if server.started else ""))
     try:
         data_dir = _demo_data(home / "demo-data", series=series, days=days, seed=seed)
