@@ -19,6 +19,7 @@ from stockgate.domain.approvals.policy import Policy, load_policy
 from stockgate.domain.approvals.requests import ApprovalRequest, Status
 from stockgate.domain.drafts import CopyDraft, DraftKind, PurchaseOrder
 from stockgate.errors import ValidationFailed
+from stockgate.presentation.charts import chart_file_name
 from stockgate.services.commits import CommitOutcome, commit_approved
 from stockgate.services.decisions import open_request
 from stockgate.services.sweep import LogReminders, Reminders
@@ -122,8 +123,7 @@ def _chart_for(charts_dir: Path | None, draft: PurchaseOrder | CopyDraft) -> Pat
     if charts_dir is None or not isinstance(draft, PurchaseOrder) or not draft.lines:
         return None
     key_line = max(draft.lines, key=lambda line: line.line_cost)
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{key_line.location}_{key_line.sku}")
-    path = charts_dir / f"{name}.png"
+    path = charts_dir / chart_file_name(location=key_line.location, sku=key_line.sku)
     return path if path.exists() else None
 
 

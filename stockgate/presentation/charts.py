@@ -31,7 +31,12 @@ AFTER_WINDOW_DAYS = 7
 
 def chart_filename(line: PlannedLine) -> str:
     """A file name safe on every system: ``S01_SKU0001.png``."""
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{line.location}_{line.sku}") + ".png"
+    return chart_file_name(location=line.location, sku=line.sku)
+
+
+def chart_file_name(*, location: str, sku: str) -> str:
+    """The chart file of one SKU at one location, as ``write_plan`` names it."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{location}_{sku}") + ".png"
 
 
 def _demand_panel(ax: Axes, line: PlannedLine, days: pd.DatetimeIndex) -> None:
