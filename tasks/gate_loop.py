@@ -24,10 +24,10 @@ from stockgate.services.sweep import request_to_wake_for, sweep
 from stockgate.settings import Settings
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.gate import commit_request, ledger_and_policy, outcome_rows, reminders_for
+from tasks.recovery import WAITING_EVENT
 from tasks.waiting import GateInput, WaitMode, Watcher, current_flow_run_id, wait_for_people
 
 log = logging.getLogger(__name__)
-WAITING_EVENT = "run_waiting"
 GRACE = timedelta(minutes=15)
 
 
