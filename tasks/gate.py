@@ -57,12 +57,13 @@ def require_valid_drafts(result: SuiteResult) -> None:
     )
 
 
-def _earlier_request(ledger: Ledger, kind: str, draft_id: str) -> ApprovalRequest | None:
-    """An earlier run's request for the same draft that is committed, approved or still open (run twice)."""
-    for request in ledger.list_requests(kind=kind, limit=5000):
-        if request.draft_id == draft_id and request.status in (Status.COMMITTED, Status.APPROVED, Status.PENDING):
-            return request
-    return None
+def _live_requests_by_draft(ledger: Ledger) -> dict[tuple[str, str], ApprovalRequest]:
+    """Requests that are committed, approved or still open, by (kind, draft id), newest first wins (run twice)."""
+    found: dict[tuple[str, str], ApprovalRequest] = {}
+    for request in ledger.list_requests(limit=5000):
+        if request.status in (Status.COMMITTED, Status.APPROVED, Status.PENDING):
+            found.setdefault((request.kind, request.draft_id), request)
+    return found
 
 
 @task(name="open-approval-requests")
@@ -76,14 +77,14 @@ def open_requests(
 ) -> list[ApprovalRequest]:
     """One request per draft (the policy may pass it automatically); an earlier run's request is reused."""
     ledger, policy = ledger_and_policy(settings)
-    requests = []
+    requests, earlier_requests = [], _live_requests_by_draft(ledger)
     for draft in drafts:
         if isinstance(draft, PurchaseOrder) and not any(line.quantity > 0 for line in draft.lines):
             log.info("Order %s has nothing to buy; no approval asked. %s", draft.po_id, draft.summary)
             continue
         kind = DraftKind.PURCHASE_ORDER if isinstance(draft, PurchaseOrder) else DraftKind.COPY
         draft_id = draft.po_id if isinstance(draft, PurchaseOrder) else draft.draft_id
-        earlier = _earlier_request(ledger, kind, draft_id)
+        earlier = earlier_requests.get((kind, draft_id))
         if earlier is not None and earlier.flow_run_id != flow_run_id:
             log.info("Draft %s already has request %s (%s) from an earlier run; reusing it.", draft_id, earlier.id,
                      earlier.status.value)  # fmt: skip

@@ -79,10 +79,10 @@ def _decide_while_running(process: subprocess.Popen[bytes], *, settings_home: Pa
 
     settings = Settings(home=settings_home)
     seen: set[str] = set()
+    ledger = Ledger(settings.resolved_ledger_url)  # the flow's ledger (SQLite in home, or STOCKGATE_LEDGER_URL)
     with console.status("Loading, validating, forecasting and planning...") as status:
         while process.poll() is None:
-            ledger = Ledger(settings.resolved_ledger_url) if (settings_home / "ledger.db").exists() else None
-            pending = [r for r in (ledger.list_requests(status="pending") if ledger else [])
+            pending = [r for r in ledger.list_requests(status="pending")
                        if r.created_at.timestamp() >= since - 1 and r.id not in seen]  # fmt: skip
             for request in pending:
                 status.stop()
