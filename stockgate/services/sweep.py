@@ -61,7 +61,11 @@ def sweep(
     requests = _requests(ledger, request_ids)
     for request in (r for r in requests if r.is_open):
         _remind_if_due(ledger, reminders, request, now=now, result=result)
-    for run_id, run_requests in _by_run(requests).items():
+    runs = _by_run(requests)
+    for expired in (ledger.get(rid) for rid in result.expired):  # a run whose last open request just expired
+        if expired.flow_run_id and expired.flow_run_id not in runs:
+            runs[expired.flow_run_id] = ledger.list_requests(flow_run_id=expired.flow_run_id)
+    for run_id, run_requests in runs.items():
         if wake_for := request_to_wake_for(run_requests):
             result.runs_to_wake[run_id] = wake_for
     return result
@@ -94,17 +98,20 @@ def _by_run(requests: list[ApprovalRequest]) -> dict[str, list[ApprovalRequest]]
 def _remind_if_due(
     ledger: Ledger, reminders: Reminders, request: ApprovalRequest, *, now: datetime, result: SweepResult
 ) -> None:
+    due_reminders = [t for t in request.remind_at if t <= now]
+    due_escalation = request.escalate_at if request.escalate_at and request.escalate_at <= now else None
+    if not due_reminders and due_escalation is None:
+        return  # nothing due: no need to read this request's audit trail
     sent = {(e.event, str(e.changes.get("due"))) for e in ledger.audit_trail(request.id)}
     age_hours = (now - request.created_at).total_seconds() / 3600.0
     waiting_for = [a for a in request.approvers if a not in request.approvals] or list(request.approvers)
-    for due in (t for t in request.remind_at if t <= now):
+    for due in due_reminders:
         if (REMINDED, due.isoformat()) not in sent:
             told = reminders.remind(request.id, people=waiting_for, age_hours=age_hours)
             ledger.record_event(request.id, actor="stockgate", event=REMINDED, changes={"due": due.isoformat(),
                                 "people": waiting_for, "told": told}, now=now)  # fmt: skip
             result.reminded.append(request.id)
-    due_escalation = request.escalate_at
-    if due_escalation and due_escalation <= now and (ESCALATED, due_escalation.isoformat()) not in sent:
+    if due_escalation is not None and (ESCALATED, due_escalation.isoformat()) not in sent:
         targets = list(request.escalate_to) or waiting_for
         told = reminders.remind(request.id, people=targets, age_hours=age_hours, escalation=True)
         ledger.record_event(request.id, actor="stockgate", event=ESCALATED, changes={
