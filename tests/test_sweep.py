@@ -65,8 +65,8 @@ def test_escalation_goes_to_the_target_once_and_expiry_ends_it(ledger: Ledger) -
 def test_decided_request_gets_no_reminder(ledger: Ledger) -> None:  # noqa: F811
     """A reminder after a decision is not sent: a decided request is not open."""
     request, reminders = _open(ledger), RecordingReminders()
-    decide(ledger, _timed_policy(), request_id=request.id, actor="alice", action="approve", expected_version=1, route="cli",
-           now=T0 + timedelta(hours=1))  # fmt: skip
+    decide(ledger, _timed_policy(), request_id=request.id, actor="alice", action="approve", expected_version=1,
+           route="cli", now=T0 + timedelta(hours=1))  # fmt: skip
     result = sweep(ledger, reminders, now=T0 + timedelta(hours=25))
     assert (result.reminded, reminders.sent) == ([], [])
     assert result.runs_to_wake == {"run-1": request.id}  # approved: the run has something to commit
