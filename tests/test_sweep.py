@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from stockgate.adapters.ledger import Ledger
 from stockgate.domain.approvals.policy import Policy, parse_policy
@@ -26,7 +27,8 @@ class RecordingReminders:
 
 
 def _timed_policy() -> Policy:
-    raw = {**POLICY, "kinds": {**POLICY["kinds"], "purchase_order": {"default": {
+    kinds: dict[str, Any] = dict(POLICY["kinds"])  # type: ignore[call-overload]
+    raw = {**POLICY, "kinds": {**kinds, "purchase_order": {"default": {
         "route": "one_approver", "approvers": ["alice", "bob"], "timeout_hours": 48,
         "remind_after_hours": [4, 24], "escalate_after_hours": 30, "escalate_to": ["erin"]}}}}  # fmt: skip
     return parse_policy(raw)
