@@ -67,6 +67,9 @@ class Settings(BaseSettings):
         default=None,
         description="Dask scheduler address for the forecast ('local' starts a LocalCluster); unset: threads.",
     )
+    forecast_batch_size: int = Field(
+        default=500, ge=1, description="Series per forecast batch (one task each; 50-500 keeps overhead low)."
+    )
     prefect_ui_url: str | None = Field(default=None, description="Base URL of the Prefect UI for links in cards.")
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "llm_api_key")

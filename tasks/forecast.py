@@ -7,7 +7,9 @@ so the same flow runs on threads or, by configuration (``flows.runtime.task_runn
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from prefect import task, unmapped
+from prefect.futures import as_completed
 
-from tasks.artifacts import publish_markdown, publish_table
+from stockgate.domain.forecast.batched import BatchedForecast
+from stockgate.errors import ForecastError
+from tasks.artifacts import Progress, ProgressSink, publish_markdown, publish_table
+
+log = logging.getLogger(__name__)
 
 BLAS_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -32,12 +39,24 @@ limit_threads()
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """Forecasts (one row per series and period), the per-series summary, run-level notes, batches run."""
+    """Forecasts (one row per series and period), the per-series summary, run-level notes, batches run,
+    (with ``keep_models``) the fitted forecaster of each batch, and where each batch ran."""
 
     forecasts: pd.DataFrame
     summary: pd.DataFrame
     notes: list[str]
     batches: int = 1
+    parts: tuple[Any, ...] = ()
+    workers: tuple[str, ...] = ()  # host:pid that ran each batch
+
+    def as_demand_forecast(self) -> BatchedForecast:
+        """The batches' fitted forecasters as one ``DemandForecast`` for planning (needs ``keep_models``)."""
+        if not self.parts:
+            raise ForecastError(
+                "this forecast kept no fitted models, so planning cannot ask it for window quantiles.",
+                hint="Call forecast_in_batches(..., keep_models=True).",
+            )
+        return BatchedForecast(self.parts, summary=self.summary)
 
 
 def split_batches(ids: Sequence[str], *, batch_size: int = 500, min_size: int = 50) -> list[list[str]]:
@@ -50,7 +69,12 @@ def split_batches(ids: Sequence[str], *, batch_size: int = 500, min_size: int = 
     return [list(part) for part in np.array_split(np.array(ordered, dtype=object), n_batches)]
 
 
-@task(name="forecast-batch", task_run_name="forecast-batch-{index}")
+def batch_run_name(parameters: dict[str, Any]) -> str:
+    """``forecast-batch-3-of-12`` (batches count from 1 in names; ``index`` counts from 0)."""
+    return f"forecast-batch-{int(parameters['index']) + 1}-of-{int(parameters.get('total') or 1)}"
+
+
+@task(name="forecast-batch", task_run_name=batch_run_name)  # type: ignore[arg-type]  # Prefect passes parameters=
 def forecast_batch(
     sales: pd.DataFrame,
     *,
@@ -60,15 +84,21 @@ def forecast_batch(
     freq: str,
     cutoff: str | None = None,
     options: dict[str, Any] | None = None,
+    total: int = 1,
+    keep_model: bool = False,
 ) -> ForecastResult:
-    """Fit, forecast and summarise one batch of series (a long frame ``unique_id, ds, y``); ``options`` go to
-    ``Forecaster`` (e.g. ``{"models": ("lgbm", "seasonal_naive")}``)."""
+    """Fit, forecast and summarise batch ``index`` of ``total`` (a long frame ``unique_id, ds, y``); ``options``
+    go to ``Forecaster`` (e.g. ``{"models": ("lgbm", "seasonal_naive")}``); ``keep_model`` returns the fitted
+    forecaster too (for window quantiles at planning time)."""
     from stockgate.domain.forecast import Forecaster
 
     limit_threads()
     fc = Forecaster(freq=freq, horizon=horizon, **(options or {})).fit(sales, cutoff=cutoff)
     notes = list(fc.trained.notes) if fc.trained else []
-    return ForecastResult(fc.predict(horizon, quantiles=quantiles), fc.summary(), notes)
+    summary = fc.summary()
+    log.info("Batch %s of %s: %s series forecast %s periods ahead.", index + 1, total, len(summary), horizon)
+    return ForecastResult(fc.predict(horizon, quantiles=quantiles), summary, notes, parts=(fc,) if keep_model else (),
+                          workers=(f"{socket.gethostname()}:{os.getpid()}",))  # fmt: skip
 
 
 def forecast_in_batches(
@@ -81,11 +111,18 @@ def forecast_in_batches(
     batch_size: int = 500,
     min_batch: int = 50,
     options: dict[str, Any] | None = None,
+    keep_models: bool = False,
+    progress: ProgressSink | None = None,
 ) -> ForecastResult:
-    """Inside a flow: map ``forecast_batch`` over batches through the flow's task runner and gather the results."""
+    """Inside a flow: map ``forecast_batch`` over batches through the flow's task runner and gather the results.
+
+    Progress goes to ``progress`` as batches finish (default: a ``forecast-progress`` artifact of its own).
+    """
     groups = split_batches(sales["unique_id"].astype(str).unique().tolist(), batch_size=batch_size, min_size=min_batch)
     key = sales["unique_id"].astype(str)
     frames = [sales[key.isin(set(g))] for g in groups]
+    progress = progress or Progress("forecast-progress", f"Forecasting {len(groups)} batch(es) of series")
+    progress.update(0.0, f"{len(frames)} batch(es) of up to {batch_size} series started")
     futures = forecast_batch.map(
         frames,
         index=list(range(len(frames))),
@@ -94,36 +131,78 @@ def forecast_in_batches(
         freq=unmapped(freq),
         cutoff=unmapped(cutoff),
         options=unmapped(options),
+        total=unmapped(len(frames)),
+        keep_model=unmapped(keep_models),
     )
+    for done, _ in enumerate(as_completed(list(futures)), start=1):
+        progress.update(done / max(len(frames), 1), f"{done} of {len(frames)} batch(es) done")
     results = [f.result() for f in futures]
     return ForecastResult(
         pd.concat([r.forecasts for r in results], ignore_index=True),
         pd.concat([r.summary for r in results], ignore_index=True),
         [note for r in results for note in r.notes],
         batches=len(results),
+        parts=tuple(part for r in results for part in r.parts),
+        workers=tuple(w for r in results for w in r.workers),
     )
+
+
+def forecast_for_planning(
+    *,
+    sales: pd.DataFrame,
+    catalog: pd.DataFrame,
+    inventory: pd.DataFrame,
+    suppliers: pd.DataFrame,
+    freq: str = "D",
+    min_horizon: int = 1,
+    batch_size: int = 500,
+    min_batch: int = 50,
+    options: dict[str, Any] | None = None,
+    progress: ProgressSink | None = None,
+) -> ForecastResult:
+    """Inside a flow: forecast the contract's sales in batches for as many days as planning will ask for (at
+    least ``min_horizon``), keeping each batch's fitted model for the plan's window quantiles (``as_demand_forecast``).
+    """
+    from stockgate.domain.replenish.horizon import forecast_horizon
+    from stockgate.domain.replenish.inputs import sales_long
+
+    long = sales_long(sales)
+    horizon = max(min_horizon, forecast_horizon(sales=long, catalog=catalog, inventory=inventory, suppliers=suppliers))
+    cutoff = str(pd.Timestamp(long["ds"].max()).date())
+    log.info("Forecasting %s series %s days ahead of %s.", long["unique_id"].nunique(), horizon, cutoff)
+    return forecast_in_batches(long, horizon=horizon, freq=freq, cutoff=cutoff, batch_size=batch_size,
+                               min_batch=min_batch, options=options, keep_models=True, progress=progress)  # fmt: skip
 
 
 @task(name="publish-forecast-summary")
-def publish_forecast_summary(result: ForecastResult, *, key: str = "forecast-summary") -> None:
-    """Artifacts for planners: accuracy per model against seasonal naive, and the least confident series."""
+def publish_forecast_summary(
+    result: ForecastResult,
+    *,
+    key: str = "forecast-summary",
+    sales: pd.DataFrame | None = None,
+    catalog: pd.DataFrame | None = None,
+) -> None:
+    """Artifacts for planners: the models chosen, backtest accuracy by segment (model, confidence and, given the
+    contract's ``sales`` and ``catalog``, ABC and XYZ class), and the least confident series."""
+    from stockgate.domain.forecast.accuracy import accuracy_by_segment, models_chosen
+
     s = result.summary
-    by_model = (
-        s.groupby("model")
-        .agg(
-            series=("unique_id", "size"), backtest_rmsse=("backtest_rmsse", "mean"), naive_rmsse=("naive_rmsse", "mean")
-        )
-        .reset_index()
-        .round(3)
-    )
-    publish_table(
-        key, by_model, "Series per chosen model with mean backtest RMSSE (lower is better) vs seasonal naive."
-    )
+    publish_table(key, models_chosen(s), "Models chosen per series (with fallbacks) and their mean backtest "
+                  "RMSSE (lower is better; 1.0 = as good as repeating last season) vs seasonal naive.")  # fmt: skip
+    segments = None
+    if sales is not None and catalog is not None:
+        from stockgate.domain.replenish.segments import series_classes
+
+        segments = series_classes(sales=sales, catalog=catalog)
+    publish_table(f"{key}-accuracy", accuracy_by_segment(s, segments=segments),
+                  "Backtest accuracy by segment: mean RMSSE, share of series beating seasonal naive, "
+                  "low-confidence series.")  # fmt: skip
     low = s[s["confidence"] == "low"].head(20)
     lines = [f"- **{r.unique_id}** ({r.model}): {r.explanation}" for r in low.itertuples()]
     fallbacks = int((s["fallback"] != "").sum())
     text = (
-        f"# Forecast\n\n{len(s)} series; {fallbacks} fell back to seasonal naive after a failed fit.\n\n"
+        f"# Forecast\n\n{len(s)} series in {result.batches} batch(es); {fallbacks} fell back to seasonal naive "
+        "after a failed fit.\n\n"
         + "\n".join(f"- note: {n}" for n in result.notes)
         + "\n\n## Least confident series\n\n"
         + ("\n".join(lines) or "None.")

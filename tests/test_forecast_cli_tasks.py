@@ -112,3 +112,49 @@ def test_same_batches_run_on_a_dask_cluster(prefect_server: None) -> None:
         return result.batches, len(result.forecasts)
 
     assert run() == (2, 30)
+
+
+@pytest.mark.slow
+def test_weekly_forecast_step_runs_on_a_local_dask_cluster_and_plans(prefect_server: None) -> None:
+    """The weekly flow's forecast step on a local Dask cluster through prefect-dask: named batches in worker
+    processes, progress to 100 %, and a plan drawn from the joined batches."""
+    import os
+    from uuid import UUID
+
+    from prefect import flow
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas import filters as f
+    from prefect_dask import DaskTaskRunner
+
+    from stockgate.domain.generator import generate_retail_data
+    from tasks.artifacts import Progress
+    from tasks.forecast import forecast_for_planning
+    from tasks.plan import plan_orders
+
+    data = generate_retail_data(n_series=12, n_days=200, seed=9)
+    runner_ = DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True})
+
+    @flow(task_runner=runner_)
+    def weekly_forecast_step() -> tuple[str, int, int, list[str], set[str]]:
+        from prefect.runtime import flow_run
+
+        progress = Progress("replenish-progress", "test")
+        demand = forecast_for_planning(sales=data.sales, catalog=data.catalog, inventory=data.inventory,
+                                       suppliers=data.suppliers, batch_size=6, min_batch=1,
+                                       options={"lgbm": FAST_LGBM},
+                                       progress=progress.part(0.0, 1.0, "Forecasting"))  # fmt: skip
+        plan = plan_orders(sales=data.sales, catalog=data.catalog, inventory=data.inventory,
+                           suppliers=data.suppliers, forecast=demand.as_demand_forecast())  # fmt: skip
+        pids = {worker.rsplit(":", 1)[1] for worker in demand.workers}
+        return str(flow_run.id), demand.batches, len(plan.orders), [o.confidence for o in plan.orders], pids
+
+    run_id, batches, n_orders, confidences, pids = weekly_forecast_step()
+    assert batches == 2 and n_orders >= 1 and all(confidences)
+    assert str(os.getpid()) not in pids, "the batches ran in the Dask workers' processes, not in the flow's"
+    with get_client(sync_client=True) as client:
+        run = f.FlowRunFilter(id=f.FlowRunFilterId(any_=[UUID(run_id)]))
+        names = {t.name for t in client.read_task_runs(flow_run_filter=run)}
+        key = f.ArtifactFilter(key=f.ArtifactFilterKey(any_=["replenish-progress"]))
+        progress = client.read_artifacts(artifact_filter=key, flow_run_filter=run)
+    assert {"forecast-batch-1-of-2", "forecast-batch-2-of-2"} <= names
+    assert [float(a.data) for a in progress] == [100.0]

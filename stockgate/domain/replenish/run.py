@@ -71,6 +71,8 @@ def plan_from_inputs(
     grades: Mapping[str, Confidence] = {}
     if forecast is None:
         forecast, grades = fit_forecaster(long, freq=freq)
+    elif callable(getattr(forecast, "summary", None)):  # a fitted Forecaster or BatchedForecast grades itself
+        grades = ForecastGrades(forecast)
     return plan_replenishment(
         forecast=forecast,
         sales=long,
