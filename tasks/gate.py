@@ -130,13 +130,29 @@ def _chart_for(charts_dir: Path | None, draft: PurchaseOrder | CopyDraft) -> Pat
 
 @task(name="commit-approved", retries=3, retry_delay_seconds=[5, 30, 120])
 def commit_request(request_id: str, *, settings: Settings, sink_spec: str | None = None) -> CommitOutcome:
-    """Commit the approved version exactly once to the sink for its kind."""
+    """Commit the approved version exactly once to the sink for its kind, then show the reference in Slack."""
     ledger = Ledger(settings.resolved_ledger_url)
     request = ledger.get(request_id)
     sink = make_sink(sink_spec or settings.sink_spec(request.kind))
     outcome = commit_approved(ledger, sink, request_id=request_id)
     log.info("%s", outcome.message)
+    if outcome.committed:
+        announce_commit(request_id, settings=settings, ledger=ledger)
     return outcome
+
+
+def announce_commit(request_id: str, *, settings: Settings, ledger: Ledger) -> None:
+    """Put the committed reference on the request's Slack card and a commit line in its thread (once per version).
+
+    Runs again on every retry or re-run (it is idempotent), so a run that died right after the commit still shows
+    it; if Slack is down the update waits in the outbox and the gateway's flush sends it.
+    """
+    if not settings.slack_enabled:
+        return
+    from stockgate.adapters.slack.gateway.wiring import notifier_for
+
+    if not notifier_for(settings, ledger, load_policy(settings.policy_file)).announce_commit(request_id):
+        log.info("Slack does not show the commit of %s yet (Slack down, or never posted); queued.", request_id)
 
 
 def _row(request: ApprovalRequest) -> dict[str, object]:

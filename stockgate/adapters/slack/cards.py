@@ -178,6 +178,12 @@ def audit_line(decision: DecisionLine) -> str:
     return _decision_text(decision)
 
 
+def commit_line(snap: RequestSnapshot) -> str:
+    """The thread line recorded once the approved version is committed (the PO number is the sink's reference)."""
+    when = f" at {utc(snap.committed_at)}" if snap.committed_at else ""
+    return f"📦 Committed version {snap.version} as *{bk.escape(snap.committed_ref or '?')}*{when}."
+
+
 def reminder_text(snap: RequestSnapshot, *, age_hours: float, escalation: bool) -> str:
     """A reminder (or escalation) message pointing at the waiting request."""
     lead = "Escalation" if escalation else "Reminder"

@@ -65,6 +65,7 @@ class LedgerApprovals:
             still_needed=still_needed_text(request),
             run_url=run_url(self.prefect_ui_url, request.flow_run_id),
             committed_ref=request.external_ref,
+            committed_at=request.committed_at,
             channel=request.slack_channel,
             ts=request.slack_ts,
             revision=request.revision,

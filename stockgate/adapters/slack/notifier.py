@@ -5,7 +5,8 @@ line list go into the message's thread. After each decision the message is redra
 (``chat.update``) and the thread gets an audit line. If Slack does not accept a post, the request is queued in the
 ``Outbox`` and posted by ``flush_pending_posts`` later; the request can be answered elsewhere meanwhile. The same
 flush redraws every message that shows an older ledger revision (a failed ``chat.update``, or a decision, commit
-or expiry recorded elsewhere).
+or expiry recorded elsewhere). When the commit lands, ``announce_commit`` redraws the card with the committed
+reference and adds a commit line to the thread, exactly once; a line Slack did not take waits in the outbox too.
 """
 
 from __future__ import annotations
@@ -76,8 +77,14 @@ class SlackNotifier:
                 log.warning("File %s not attached to %s: %s", upload["filename"], ts, _why(exc))
 
     def flush_pending_posts(self) -> int:
-        """Redraw messages behind the ledger, then post queued requests still pending; returns how many posted."""
+        """Redraw messages behind the ledger, send queued thread lines, then post queued requests still pending.
+
+        Returns how many requests were posted.
+        """
         self.sync_messages()
+        for line in self.outbox.queued_lines():
+            if self.outbox.claim_queued_line(line.key):
+                self._send_line(line.key, line.request_id, line.text)
         posted = 0
         for item in self.outbox.pending():
             if not self.approvals.snapshot(item.request_id).is_pending:
@@ -97,6 +104,37 @@ class SlackNotifier:
             log.warning("Message of request %s not updated, will retry: %s", request_id, _why(exc))
             return False
         self.outbox.set_drawn(request_id, snap.revision)
+        return True
+
+    def announce_commit(self, request_id: str) -> bool:
+        """Show the committed reference: redraw the card and add the commit line to its thread (once per version).
+
+        What Slack does not take now is sent by a later ``flush_pending_posts`` (the card because its drawn
+        revision is behind, the line from the outbox). Calling this again (a retried commit task, a re-run) never
+        posts the line twice. True when both are in Slack now.
+        """
+        snap = self.approvals.snapshot(request_id)
+        if not snap.committed_ref:
+            return False
+        redrawn = self.refresh(request_id)
+        key, text = f"commit:{request_id}:v{snap.version}", cards.commit_line(snap)
+        if not self.outbox.claim_new_line(key, request_id=request_id, text=text):
+            return redrawn
+        return self._send_line(key, request_id, text) and redrawn
+
+    def _send_line(self, key: str, request_id: str, text: str) -> bool:
+        """Post a claimed outbox line into the request's thread; dropped if the request has no message."""
+        snap = self.approvals.snapshot(request_id)
+        if not (snap.channel and snap.ts):
+            self.outbox.drop_line(key)  # never posted, and a decided request is not posted later
+            return False
+        try:
+            self.client.chat_postMessage(channel=snap.channel, text=text, thread_ts=snap.ts)
+        except SLACK_FAILURES as exc:
+            log.warning("Thread line of request %s not posted, queued: %s", request_id, _why(exc))
+            self.outbox.line_done(key, error=_why(exc))
+            return False
+        self.outbox.line_done(key)
         return True
 
     def sync_messages(self) -> int:

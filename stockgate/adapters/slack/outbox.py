@@ -3,7 +3,9 @@
 The request itself is in the ledger and can be answered from the command line or the Prefect UI meanwhile;
 ``SlackNotifier.flush_pending_posts`` posts what is queued here when Slack is back. SQLite (stdlib), one row per
 request, safe to share between the flow process and the gateway. It also remembers which ledger revision each
-posted message shows, so messages of requests changed elsewhere (command line, commit, expiry) are redrawn.
+posted message shows, so messages of requests changed elsewhere (command line, commit, expiry) are redrawn, and
+keeps thread lines that must be posted exactly once (the commit line), each under a unique key: a line is
+``sending`` while one process posts it, ``queued`` after a failed attempt, ``sent`` afterwards.
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ CREATE TABLE IF NOT EXISTS slack_outbox (
 CREATE TABLE IF NOT EXISTS slack_drawn (
     request_id TEXT PRIMARY KEY,
     revision INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS slack_lines (
+    key TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    queued_at TEXT NOT NULL
 )
 """
 
@@ -38,6 +49,17 @@ class PendingPost:
     request_id: str
     channel: str
     chart_path: Path | None
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class QueuedLine:
+    """One thread line waiting for Slack: its unique key, request, text and how it failed last."""
+
+    key: str
+    request_id: str
+    text: str
     attempts: int
     last_error: str | None
 
@@ -93,3 +115,43 @@ class Outbox:
         """Request id -> the ledger revision its message shows."""
         with self._connect() as db:
             return dict(db.execute("SELECT request_id, revision FROM slack_drawn").fetchall())
+
+    def claim_new_line(self, key: str, *, request_id: str, text: str) -> bool:
+        """Record a thread line under ``key`` as being sent; False if the key was recorded before (never twice)."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO slack_lines (key, request_id, text, state, queued_at) VALUES (?, ?, ?, ?, ?)",
+                (key, request_id, text, "sending", datetime.now(UTC).isoformat()),
+            )
+            return cursor.rowcount == 1
+
+    def claim_queued_line(self, key: str) -> bool:
+        """Take a queued line for sending; False if another process took it or it was sent meanwhile."""
+        with self._connect() as db:
+            cursor = db.execute("UPDATE slack_lines SET state = 'sending' WHERE key = ? AND state = 'queued'", (key,))
+            return cursor.rowcount == 1
+
+    def line_done(self, key: str, *, error: str | None = None) -> None:
+        """After an attempt: ``sent``, or back to ``queued`` with the error (and one more attempt counted)."""
+        with self._connect() as db:
+            if error is None:
+                db.execute("UPDATE slack_lines SET state = 'sent', attempts = attempts + 1 WHERE key = ?", (key,))
+            else:
+                db.execute(
+                    "UPDATE slack_lines SET state = 'queued', attempts = attempts + 1, last_error = ? WHERE key = ?",
+                    (error, key),
+                )
+
+    def drop_line(self, key: str) -> None:
+        """Forget a line that can never be posted (its request has no message)."""
+        with self._connect() as db:
+            db.execute("DELETE FROM slack_lines WHERE key = ?", (key,))
+
+    def queued_lines(self) -> list[QueuedLine]:
+        """Thread lines waiting for Slack, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT key, request_id, text, attempts, last_error FROM slack_lines WHERE state = 'queued' "
+                "ORDER BY queued_at"
+            ).fetchall()
+        return [QueuedLine(*row) for row in rows]

@@ -41,6 +41,7 @@ class RequestSnapshot:
     still_needed: str | None = None
     run_url: str | None = None
     committed_ref: str | None = None
+    committed_at: datetime | None = None
     channel: str | None = None
     ts: str | None = None
     revision: int = 0
