@@ -71,6 +71,10 @@ class Settings(BaseSettings):
         default=500, ge=1, description="Series per forecast batch (one task each; 50-500 keeps overhead low)."
     )
     prefect_ui_url: str | None = Field(default=None, description="Base URL of the Prefect UI for links in cards.")
+    adjustments_file: Path | None = Field(
+        default=None,
+        description="YAML of learned forecast adjustments a person enabled (docs/learning.md); default in home.",
+    )
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", "llm_api_key")
     @classmethod
@@ -89,6 +93,11 @@ class Settings(BaseSettings):
         if kind == "copy":
             return self.publishing_sink or f"files:{(self.home / 'published').resolve()}"
         return self.procurement_sink or f"files:{(self.home / 'procurement').resolve()}"
+
+    @property
+    def resolved_adjustments_file(self) -> Path:
+        """The adjustments file a person edits to switch learned forecast adjustments on (may not exist)."""
+        return self.adjustments_file or self.home / "adjustments.yaml"
 
     @property
     def slack_enabled(self) -> bool:

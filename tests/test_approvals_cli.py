@@ -78,11 +78,15 @@ def test_refused_decisions_exit_non_zero_with_the_reason(env: tuple[Ledger, list
 def test_edit_from_the_command_line(env: tuple[Ledger, list[str]]) -> None:
     """``approve --edit`` stores a new version; an invalid edit is refused; someone else then approves."""
     ledger, (po_id, _) = env
-    code, _, err = _run("approve", po_id, "--as", "alice", "--edit", "SKU0001@S01=13", "--reason", "less")
+    code, _, err = _run("approve", po_id, "--as", "alice", "--edit", "SKU0001@S01=12", "--reason", "less")
+    assert code == 3 and "needs a reason category" in err
+    code, _, err = _run("approve", po_id, "--as", "alice", "--edit", "SKU0001@S01=13", "--reason", "less",
+                        "--reason-category", "data_error")  # fmt: skip
     assert code == 3 and "not a multiple of the pack size 6" in err
     code, _, err = _run("approve", po_id, "--as", "alice", "--edit", "SKU0001@S01", "--reason", "less")
     assert code == 3 and "is not sku@location=quantity" in err
-    code, out, _ = _run("approve", po_id, "--as", "alice", "--edit", "SKU0001@S01=12", "--reason", "slow seller")
+    code, out, _ = _run("approve", po_id, "--as", "alice", "--edit", "SKU0001@S01=12", "--reason", "slow seller",
+                        "--reason-category", "gut_feeling")  # fmt: skip
     assert code == 0 and "one more approver needed" in out
     assert _run("approve", po_id, "--as", "carol", "--version", "1")[0] == 3
     assert _run("approve", po_id, "--as", "carol", "--version", "2")[0] == 0

@@ -127,7 +127,7 @@ def test_invalid_edit_is_refused_with_the_reason(ledger: Ledger, policy: Policy,
     """An edit failing pack size, MOQ, sign, whole units or line lookup is refused; the request is unchanged."""
     request = _po_request(ledger, policy)
     with pytest.raises(InvalidEdit, match=message):
-        _decide(ledger, policy, request.id, "alice", "edit", reason="fewer", edit=edit)
+        _decide(ledger, policy, request.id, "alice", "edit", reason="fewer", edit=edit, reason_category="data_error")
     assert ledger.get(request.id).version == 1
 
 
@@ -135,14 +135,16 @@ def test_edit_over_budget_is_refused(ledger: Ledger, policy: Policy) -> None:  #
     """An edit that takes the order over the supplier budget is refused."""
     request = open_request(ledger, policy, draft=make_po(), started_by="bob", budget=100.0)
     with pytest.raises(InvalidEdit, match=r"exceeds the budget 100.00"):
-        _decide(ledger, policy, request.id, "alice", "edit", reason="more", edit={"quantities": {"SKU0001@S01": 36}})
+        _decide(ledger, policy, request.id, "alice", "edit", reason="more", edit={"quantities": {"SKU0001@S01": 36}},
+                reason_category="promotion")  # fmt: skip
 
 
 def test_valid_edit_makes_a_new_version_someone_else_approves(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
     """An edit stores version 2; the editor cannot approve it alone; a click on version 1 is outdated."""
     request = _po_request(ledger, policy)
     edit = {"quantities": {"SKU0001@S01": 12}, "drop": ["SKU0002@S01"]}
-    result = _decide(ledger, policy, request.id, "alice", "edit", reason="slow seller", edit=edit)
+    result = _decide(ledger, policy, request.id, "alice", "edit", reason="slow seller", edit=edit,
+                     reason_category="gut_feeling")  # fmt: skip
     assert (result.request.version, result.request.total, result.still_needed) == (2, 30.0, 1)
     draft = ledger.draft(request.id)
     assert [(line.sku, line.quantity, line.proposed_quantity) for line in draft.lines] == [("SKU0001", 12, 24)]  # type: ignore[union-attr]

@@ -30,6 +30,14 @@ LedgerOpt = Annotated[str | None, typer.Option("--ledger", help="Ledger URL (def
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="Policy YAML (default: STOCKGATE_POLICY_FILE).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 AsOpt = Annotated[str, typer.Option("--as", help="Who decides: a person id of the policy.")]
+CategoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reason-category",
+        help="Why: promotion, supplier_issue, data_error, gut_feeling or other (other needs --reason). "
+        "Required with --edit; measured later by `stockgate report`.",
+    ),
+]
 VersionOpt = Annotated[
     int | None, typer.Option("--version", help="Draft version you reviewed (default: the current one).")
 ]
@@ -136,13 +144,15 @@ def parse_edits(edits: list[str]) -> dict[str, Any]:
 
 
 def _decide(request_id: str, *, actor: str, action: str, reason: str | None, edit: dict[str, Any] | None,
-            version: int | None, ledger_url: str | None, policy_file: Path | None) -> DecisionResult:  # fmt: skip
+            version: int | None, ledger_url: str | None, policy_file: Path | None,
+            reason_category: str | None = None) -> DecisionResult:  # fmt: skip
     from stockgate.services.decisions import decide
 
     ledger = _ledger(ledger_url)
     expected = version if version is not None else ledger.get(request_id).version
     result = decide(ledger, _policy(policy_file), request_id=request_id, expected_version=expected, actor=actor,
-                    action=action, reason=reason, edit=edit, route="cli")  # type: ignore[arg-type]  # fmt: skip
+                    action=action, reason=reason, edit=edit, route="cli",  # type: ignore[arg-type]
+                    reason_category=reason_category)  # fmt: skip
     console.print(result.message, highlight=False)
     if result.flow_run_id:
         _wake(result.flow_run_id, request_id)
@@ -173,6 +183,7 @@ def approve(
         list[str] | None, typer.Option("--edit", help="sku@location=quantity (0 drops the line); repeatable.")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (required with --edit).")] = None,
+    reason_category: CategoryOpt = None,
     version: VersionOpt = None,
     ledger_url: LedgerOpt = None,
     policy_file: PolicyOpt = None,
@@ -180,7 +191,8 @@ def approve(
     """Approve a request, or with --edit change quantities (a new version someone else must approve)."""
     changes = parse_edits(edit) if edit else None
     _decide(request_id, actor=actor, action="edit" if changes else "approve", reason=reason, edit=changes,
-            version=version, ledger_url=ledger_url, policy_file=policy_file)  # fmt: skip
+            version=version, ledger_url=ledger_url, policy_file=policy_file,
+            reason_category=reason_category)  # fmt: skip
 
 
 @app.command("reject")
@@ -189,13 +201,14 @@ def reject(
     request_id: str,
     actor: AsOpt,
     reason: Annotated[str, typer.Option("--reason", help="Why it is rejected (required).")],
+    reason_category: CategoryOpt = None,
     version: VersionOpt = None,
     ledger_url: LedgerOpt = None,
     policy_file: PolicyOpt = None,
 ) -> None:
     """Reject a request with a reason; nothing is committed."""
     _decide(request_id, actor=actor, action="reject", reason=reason, edit=None, version=version,
-            ledger_url=ledger_url, policy_file=policy_file)  # fmt: skip
+            ledger_url=ledger_url, policy_file=policy_file, reason_category=reason_category)  # fmt: skip
 
 
 @app.command("expire")

@@ -96,6 +96,7 @@ def _decide_one(ledger: object, settings: object, request_id: str, *, approve_as
     from stockgate.adapters.ledger import Ledger
     from stockgate.adapters.runs import PrefectRunWaker
     from stockgate.domain.approvals.policy import load_policy
+    from stockgate.domain.learning.reasons import ReasonCategory
     from stockgate.errors import StockgateError
     from stockgate.services.decisions import decide
     from stockgate.settings import Settings
@@ -105,6 +106,7 @@ def _decide_one(ledger: object, settings: object, request_id: str, *, approve_as
     console.print(
         Panel(_briefing(ledger, request_id), title=f"{request.id}  {request.subject_name or request.subject}")
     )
+    category = None
     if approve_as:
         action, name, reason, edit = "approve", approve_as, None, None
     else:
@@ -115,10 +117,12 @@ def _decide_one(ledger: object, settings: object, request_id: str, *, approve_as
         action = {"a": "approve", "e": "edit", "r": "reject"}[choice]
         reason = Prompt.ask("Reason") if action != "approve" else None
         edit = _ask_edit() if action == "edit" else None
+        if action == "edit":
+            category = Prompt.ask("Reason category", choices=[c.value for c in ReasonCategory])
     try:
         result = decide(ledger, load_policy(settings.policy_file), request_id=request.id,
                         expected_version=request.version, actor=name, action=action,  # type: ignore[arg-type]
-                        reason=reason, edit=edit, route="cli")  # fmt: skip
+                        reason=reason, edit=edit, route="cli", reason_category=category)  # fmt: skip
         console.print(f"[green]{result.message}[/]")
         if request.flow_run_id:
             PrefectRunWaker().wake(flow_run_id=request.flow_run_id, request_id=request.id)

@@ -6,7 +6,7 @@
 1. reads the request from the ledger (never trusting amounts or state from a message or form);
 2. refuses a closed, expired or outdated request with ``AlreadyDecided`` (who decided first, and when);
 3. checks the policy with ``may_decide`` (``NotAuthorized``: outsider, self-approval, same person twice);
-4. re-validates an edit (``InvalidEdit``);
+4. checks the reason category (required to edit a purchase order) and re-validates an edit (``InvalidEdit``);
 5. writes the decision with the ledger's atomic conditional update; if another decision got in first, it
    re-reads and goes back to step 2, so of any number of concurrent attempts exactly one wins.
 """
@@ -25,6 +25,7 @@ from stockgate.domain.approvals.requests import AUTO_ACTOR, Action, ApprovalRequ
 from stockgate.domain.approvals.rules import evaluate, may_decide
 from stockgate.domain.approvals.transitions import next_state
 from stockgate.domain.drafts import CopyDraft, DraftKind, PurchaseOrder
+from stockgate.domain.learning.reasons import check_reason_category
 from stockgate.errors import AlreadyDecided, ApprovalError, InvalidEdit, NotAuthorized
 from stockgate.services import edits
 
@@ -62,6 +63,7 @@ def decide(
     route: str,
     actor_groups: Collection[str] = (),
     now: datetime | None = None,
+    reason_category: str | None = None,
 ) -> DecisionResult:
     """Record ``actor``'s ``action`` on version ``expected_version`` of a request, or raise why not.
 
@@ -72,11 +74,17 @@ def decide(
             version that someone other than the editor must still approve.
         route: where the decision came from: ``cli``, ``slack``, ``prefect-ui``, ``auto`` or ``api``.
         actor_groups: policy group ids the caller has verified the actor belongs to (Slack user groups).
+        reason_category: why (``stockgate.domain.learning.reasons``): promotion, supplier_issue, data_error,
+            gut_feeling or other (needs ``reason``). Required to edit a purchase order. Routes that send the edit
+            as one dict (Slack) may put it there as ``edit["reason_category"]``.
 
     Raises:
         AlreadyDecided, NotAuthorized, InvalidEdit, ApprovalError (unknown request, missing reason).
     """
     actor, reason = actor.strip(), (reason or "").strip() or None
+    if edit and "reason_category" in edit:
+        edit = dict(edit)
+        reason_category = reason_category or edit.pop("reason_category")
     _check_inputs(action=action, reason=reason, edit=edit, route=route)
     at = utc(now or now_utc())
     for _ in range(_ATTEMPTS):
@@ -84,11 +92,12 @@ def decide(
         refusal = may_decide(policy, request, actor, action, actor_groups=actor_groups)
         if refusal:
             raise NotAuthorized(refusal)
+        category = check_reason_category(action=action, kind=request.kind, category=reason_category, reason=reason)
         new_draft, changes = _prepare_edit(ledger, request, edit) if action == "edit" else (None, {})
         transition = next_state(request, actor=actor, action=action)
         written = ledger.apply_decision(
             request, transition, actor=actor, action=action, route=route, reason=reason,
-            new_draft=new_draft, changes=changes, now=at,
+            new_draft=new_draft, changes=changes, now=at, reason_category=category.value if category else None,
         )  # fmt: skip
         if written:
             after = ledger.get(request_id)

@@ -88,7 +88,7 @@ def test_edit_quantities_creates_new_version_for_another_approver(gateway: Runni
     rid = gateway.open(make_po())
     view = _open_modal(gateway, slack, ALICE, ACTION_EDIT, rid)
     line_blocks = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith(views.LINE_PREFIX)]
-    values = values_for({line_blocks[0]: "36", "reason": "Promo next week"})
+    values = values_for({line_blocks[0]: "36", "reason": "Promo next week", "reason_category": "promotion"})
     response = gateway.post(view_submission(ALICE, view, values))
     assert response.json()["response_action"] == "update"
     approvals = gateway.gateway.services.approvals
@@ -109,6 +109,7 @@ def test_edit_form_errors_keep_modal_open(gateway: RunningGateway, slack: FakeSl
     response = gateway.post(view_submission(ALICE, view, values_for({blocks[0]: "13", blocks[1]: "-12", "reason": ""})))
     errors = response.json()["errors"]
     assert "packs of 12" in errors[blocks[0]] and "negative" in errors[blocks[1]] and "reason" in errors
+    assert views.CATEGORY_BLOCK in errors  # no reason category chosen
     assert gateway.gateway.services.approvals.snapshot(rid).version == 1
 
 

@@ -10,7 +10,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 Money = Numeric(14, 2)
@@ -73,6 +86,7 @@ class DecisionRow(Base):
     action: Mapped[str] = mapped_column(String(20))
     route: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_category: Mapped[str | None] = mapped_column(String(40))
     final: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -163,6 +177,29 @@ class AuditRow(Base):
     event: Mapped[str] = mapped_column(String(40))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ForecastSnapshotRow(Base):
+    """One day of one series' forecast as of a date (units), with seasonal naive and, later, the actual sales."""
+
+    __tablename__ = "forecast_snapshots"
+    __table_args__ = (
+        UniqueConstraint("as_of", "sku", "location", "day", name="uq_forecast_snapshots_key"),
+        Index("ix_forecast_snapshots_series_day", "sku", "location", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    sku: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    forecast: Mapped[float] = mapped_column(Float)
+    naive: Mapped[float] = mapped_column(Float)
+    model: Mapped[str | None] = mapped_column(String(40))
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actual: Mapped[float | None] = mapped_column(Float)
+    actual_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 def _refuse_change(*_: object) -> None:

@@ -24,7 +24,10 @@ def now_utc() -> datetime:
 
 @dataclass(frozen=True)
 class DecisionRecord:
-    """One recorded decision. ``route`` says where it came from: cli, slack, prefect-ui, auto, system."""
+    """One recorded decision. ``route`` says where it came from: cli, slack, prefect-ui, auto, system.
+
+    ``reason_category`` (promotion, supplier_issue, data_error, gut_feeling, other) is set on every purchase-order
+    edit and wherever the decider gave one."""
 
     request_id: str
     version: int
@@ -34,6 +37,7 @@ class DecisionRecord:
     reason: str | None
     final: bool
     at: datetime
+    reason_category: str | None = None
 
 
 @dataclass(frozen=True)

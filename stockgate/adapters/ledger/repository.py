@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stockgate.adapters.ledger import convert
+from stockgate.adapters.ledger.learning import LearningStore
 from stockgate.adapters.ledger.models import CopyVersionRow, DecisionRow, PurchaseOrderRow, RequestRow
 from stockgate.adapters.ledger.records import DecisionRecord, now_utc, utc
-from stockgate.adapters.ledger.store import SYSTEM_ACTOR, CommitStore, audit_row
+from stockgate.adapters.ledger.store import SYSTEM_ACTOR, audit_row
 from stockgate.domain.approvals.requests import Action, ApprovalRequest, Status
 from stockgate.domain.approvals.rules import GateRoute
 from stockgate.domain.approvals.transitions import Transition
@@ -28,12 +29,13 @@ from stockgate.domain.drafts import CopyDraft, PurchaseOrder
 from stockgate.errors import ApprovalError
 
 
-class Ledger(CommitStore):
+class Ledger(LearningStore):
     """Repository over one SQLAlchemy URL (``sqlite:///path.db`` or ``postgresql+psycopg://...``).
 
     The schema is migrated on first use (or explicitly with ``migrate()``). Instances are cheap and thread-safe:
     instances with the same URL share one engine (pool) per process, and each call uses its own session and
-    transaction. Commit, Slack and audit-trail methods come from ``CommitStore``.
+    transaction. Commit, Slack and audit-trail methods come from ``CommitStore``; forecast snapshots and the
+    learning loop's reads from ``LearningStore``.
     """
 
     # ---- requests -------------------------------------------------------------------------------------------
@@ -193,6 +195,7 @@ class Ledger(CommitStore):
         now: datetime | None = None,
     ) -> bool:
         """Write one decision if ``request`` is still pending at the same version and revision; False if it moved.
+        reason_category: str | None = None,
 
         The caller (``decide``) re-reads and re-checks on False; nothing is written then.
         """
@@ -225,7 +228,7 @@ class Ledger(CommitStore):
                 return False
             session.add(DecisionRow(
                 request_id=request.id, version=transition.version, actor=actor, action=action, route=route,
-                reason=reason, final=transition.final, created_at=at,
+                reason=reason, reason_category=reason_category, final=transition.final, created_at=at,
             ))  # fmt: skip
             if new_draft is not None:
                 self._add_draft(session, new_draft, request_id=request.id, version=transition.version, actor=actor,
@@ -234,17 +237,14 @@ class Ledger(CommitStore):
             details = {"route": route, "status": transition.status.value, "still_needed": transition.still_needed}
             audit_row(session, at, request.id, actor, event, {**details, **(changes or {})}, reason)
         return True
+            if reason_category:
+                details["reason_category"] = reason_category
 
     def decisions(self, request_id: str) -> list[DecisionRecord]:
         """Every recorded decision on a request, oldest first."""
         query = select(DecisionRow).where(DecisionRow.request_id == request_id).order_by(DecisionRow.id)
         with self._tx() as session:
-            return [
-                DecisionRecord(
-                    r.request_id, r.version, r.actor, r.action, r.route, r.reason, r.final, utc(r.created_at)
-                )
-                for r in session.scalars(query)
-            ]
+            return [_decision_record(r) for r in session.scalars(query)]
 
     def expire(self, request_id: str, *, now: datetime | None = None) -> bool:
         """Expire a pending request whose ``expires_at`` has passed; True if this call expired it."""
@@ -280,3 +280,9 @@ class Ledger(CommitStore):
         with self._tx() as session:
             due = list(session.scalars(query))
         return [rid for rid in due if self.expire(rid, now=at)]
+
+
+def _decision_record(r: DecisionRow) -> DecisionRecord:
+    return DecisionRecord(
+        r.request_id, r.version, r.actor, r.action, r.route, r.reason, r.final, utc(r.created_at), r.reason_category
+    )

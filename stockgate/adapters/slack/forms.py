@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stockgate.adapters.slack.snapshot import RequestSnapshot
-from stockgate.adapters.slack.views import COPY_BLOCK, LINE_PREFIX, REASON_BLOCK, VALUE_ACTION, line_key
+from stockgate.adapters.slack.views import CATEGORY_BLOCK, COPY_BLOCK, LINE_PREFIX, REASON_BLOCK, VALUE_ACTION, line_key
 from stockgate.domain.drafts import POLine, PurchaseOrder
+from stockgate.domain.learning.reasons import parse_reason_category
+from stockgate.errors import StockgateError
 
 Values = dict[str, dict[str, dict[str, Any]]]
 
@@ -27,7 +29,8 @@ class Submission:
 
 
 def _value(values: Values, block_id: str) -> str | None:
-    raw = values.get(block_id, {}).get(VALUE_ACTION, {}).get("value")
+    state = values.get(block_id, {}).get(VALUE_ACTION, {})
+    raw = (state.get("selected_option") or {}).get("value", state.get("value"))  # a select, or a text input
     return None if raw is None else str(raw)
 
 
@@ -36,6 +39,16 @@ def _reason(values: Values, errors: dict[str, str], why: str) -> str | None:
     if not reason:
         errors[REASON_BLOCK] = why
     return reason or None
+
+
+def _category(values: Values, errors: dict[str, str]) -> str | None:
+    try:
+        category = parse_reason_category(_value(values, CATEGORY_BLOCK))
+    except StockgateError:
+        category = None
+    if category is None:
+        errors[CATEGORY_BLOCK] = "Choose why you change the quantities; the learning report measures each reason."
+    return category.value if category else None
 
 
 def read_reject(values: Values) -> Submission:
@@ -82,6 +95,8 @@ def read_edit(values: Values, snap: RequestSnapshot) -> Submission:
     if isinstance(snap.draft, PurchaseOrder):
         quantities = _read_quantities(values, snap.draft, errors)
         edit: dict[str, Any] = {"quantities": quantities}
+        if category := _category(values, errors):
+            edit["reason_category"] = category  # the decision path validates it again
         nothing = not quantities
     else:
         text = (_value(values, COPY_BLOCK) or "").strip()

@@ -13,9 +13,11 @@ from stockgate.adapters.slack import blocks as bk
 from stockgate.adapters.slack.cards import fallback_text, key_lines, money
 from stockgate.adapters.slack.snapshot import RequestSnapshot, button_value
 from stockgate.domain.drafts import CopyDraft, PurchaseOrder
+from stockgate.domain.learning.reasons import LABELS
 
 CALLBACK_EDIT, CALLBACK_REJECT = "stockgate_edit_modal", "stockgate_reject_modal"
 REASON_BLOCK, COPY_BLOCK, VALUE_ACTION = "reason", "copy_text", "value"
+CATEGORY_BLOCK = "reason_category"
 LINE_PREFIX = "line::"
 MAX_EDIT_LINES = bk.MAX_VIEW_BLOCKS - 4
 
@@ -59,6 +61,20 @@ def _reason_input(label: str) -> bk.Block:
     }
 
 
+def _category_input() -> bk.Block:
+    """A required choice of why the quantities changed (measured later by the learning report)."""
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": category.value} for category, label in LABELS.items()
+    ]
+    return {
+        "type": "input",
+        "block_id": CATEGORY_BLOCK,
+        "label": {"type": "plain_text", "text": "Reason category"},
+        "element": {"type": "static_select", "action_id": VALUE_ACTION, "options": options,
+                    "placeholder": {"type": "plain_text", "text": "Why are you changing it?"}},
+    }  # fmt: skip
+
+
 def _qty_input(line: Any, currency: str) -> bk.Block:
     element = {
         "type": "number_input",
@@ -86,7 +102,7 @@ def edit_modal(snap: RequestSnapshot) -> dict[str, Any]:
         lines = key_lines(draft, n=MAX_EDIT_LINES) if len(draft.lines) > MAX_EDIT_LINES else draft.lines
         note = [bk.context(f"Showing {len(lines)} of {len(draft.lines)} lines; the others stay as they are.")]
         inputs = [_qty_input(ln, draft.currency) for ln in lines]
-        body = [intro, *(note if len(lines) < len(draft.lines) else []), *inputs]
+        body = [intro, *(note if len(lines) < len(draft.lines) else []), *inputs, _category_input()]
     else:
         text = _copy_text(draft)
         element = {"type": "plain_text_input", "action_id": VALUE_ACTION, "multiline": True, "initial_value": text}

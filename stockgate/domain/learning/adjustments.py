@@ -7,7 +7,7 @@ sales. The proposal is a multiplicative factor on the machine's forecast for tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -87,4 +87,63 @@ def apply_adjustments(
     for proposal in (p for p in proposals if p.enabled):
         rows = scope_values.astype(str) == proposal.value
         out.loc[rows, value_columns] = out.loc[rows, value_columns] * proposal.factor
+    return out
+
+
+@dataclass(frozen=True)
+class Enabled:
+    """One entry a person put in the adjustments file: this proposal (optionally with their own factor) is on."""
+
+    id: str
+    enabled_by: str
+    factor: float | None = None
+    scope: str | None = None
+    value: str | None = None
+
+
+def parse_enabled(config: object) -> dict[str, Enabled]:
+    """The enabled entries of an adjustments file's content (``{"enabled": [{"id": ..., "enabled_by": ...}]}``).
+
+    ValueError naming the entry when one lacks ``id`` or ``enabled_by`` (a person must put their name to it)."""
+    entries = (config or {}).get("enabled") if isinstance(config, dict) else None
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise ValueError("'enabled' must be a list of entries with id and enabled_by")
+    out: dict[str, Enabled] = {}
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("enabled_by"):
+            raise ValueError(f"entry {number} of 'enabled' needs an id and enabled_by (who switched it on)")
+        factor = entry.get("factor")
+        out[str(entry["id"])] = Enabled(
+            id=str(entry["id"]),
+            enabled_by=str(entry["enabled_by"]),
+            factor=None if factor is None else float(factor),
+            scope=None if entry.get("scope") is None else str(entry["scope"]),
+            value=None if entry.get("value") is None else str(entry["value"]),
+        )
+    return out
+
+
+def mark_enabled(proposals: list[AdjustmentProposal], enabled: dict[str, Enabled]) -> list[AdjustmentProposal]:
+    """Proposals with ``enabled`` set where a person listed their id, plus listed entries no longer proposed
+    (kept on, with their own scope, value and factor, until the person removes them)."""
+    out = []
+    for p in proposals:
+        entry = enabled.get(p.id)
+        if entry is None:
+            out.append(p)
+            continue
+        factor = p.factor if entry.factor is None else entry.factor
+        out.append(replace(p, enabled=True, enabled_by=entry.enabled_by, factor=factor))
+    known = {p.id for p in proposals}
+    for entry in enabled.values():
+        if entry.id not in known and entry.scope and entry.value and entry.factor is not None:
+            out.append(
+                AdjustmentProposal(
+                    id=entry.id, scope=entry.scope, value=entry.value, reason_category="(enabled earlier)",
+                    factor=entry.factor, edits=0, human_wape=float("nan"), machine_wape=float("nan"),
+                    enabled=True, enabled_by=entry.enabled_by,
+                )
+            )  # fmt: skip
     return out

@@ -1,7 +1,8 @@
 """What the decision history says about the approval policy: latency, routes, expiries, and safe auto-approvals.
 
 Input: one row per closed approval request (``DECISION_COLUMNS``); ``outcome`` is approved, edited, rejected or
-expired; ``route`` is slack, cli, ui or auto; times are timezone-aware datetimes; ``total`` in currency.
+expired; ``route`` is slack, cli, prefect-ui, api, auto (or system for expiries); times are timezone-aware
+datetimes; ``total`` in currency.
 """
 
 from __future__ import annotations
@@ -36,10 +37,16 @@ class Suggestion:
 
 
 def decision_stats(history: pd.DataFrame) -> dict[str, object]:
-    """Approval latency (hours, median and 90th percentile), share per route (%), expiries, rejections by reason."""
-    human = history[history["route"] != "auto"]
-    latency_h = (human["decided_at"] - human["created_at"]).dt.total_seconds() / 3600.0
+    """Approval latency of people (hours, median and 90th percentile), share of decisions per route (%), expiries,
+    rejections by reason category, and the outcome counts."""
+    if history.empty:
+        return {"requests": 0, "latency_median_h": None, "latency_p90_h": None, "route_share_pct": {},
+                "expired": 0, "rejections_by_reason": {}, "outcomes": {}}  # fmt: skip
     decided = history[history["outcome"] != "expired"]
+    human = decided[~decided["route"].isin(("auto", "system"))]
+    latency_h = (
+        pd.to_datetime(human["decided_at"], utc=True) - pd.to_datetime(human["created_at"], utc=True)
+    ).dt.total_seconds() / 3600.0
     rejected = history[history["outcome"] == "rejected"]
     return {
         "requests": len(history),
@@ -48,6 +55,7 @@ def decision_stats(history: pd.DataFrame) -> dict[str, object]:
         "route_share_pct": (decided["route"].value_counts(normalize=True) * 100).round(1).to_dict(),
         "expired": int((history["outcome"] == "expired").sum()),
         "rejections_by_reason": rejected["reason_category"].fillna("none").value_counts().to_dict(),
+        "outcomes": history["outcome"].value_counts().to_dict(),
     }
 
 

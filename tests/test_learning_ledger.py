@@ -1,0 +1,135 @@
+"""The learning loop assembled from a real ledger (SQLite; Postgres with STOCKGATE_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from stockgate.adapters.ledger import Ledger
+from stockgate.domain.approvals.policy import Policy
+from stockgate.errors import ApprovalError
+from stockgate.services.decisions import decide, open_request
+from stockgate.services.learning import learning_report, record_refresh
+from tests.ledger_fixtures import _pg_template, ledger, ledger_url, make_po, migrated_url, policy  # noqa: F401
+from tests.learning_fixtures import seed_history
+
+START = date(2026, 9, 7)
+
+
+def test_report_from_ledger_gives_the_known_answers(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """Inflating edits (alice, gut feeling) lose accuracy and over-forecast; promotion edits (bob) gain."""
+    history = seed_history(ledger, policy, start=START, weeks=6)
+    report = learning_report(ledger, as_of=history.end + timedelta(days=1), weeks=8)
+    assert report.measured_lines == 6 * 4 and report.pending_lines == 0
+    by_approver = report.fva["approver"]
+    assert by_approver.loc["alice", "human_vs_machine_pp"] < -5
+    assert by_approver.loc["alice", "human_bias"] > by_approver.loc["alice", "machine_bias"] + 10
+    assert report.verdicts["approver"].loc["bob", "verdict"] == "helped"
+    assert report.verdicts["approver"].loc["alice", "verdict"] == "hurt"
+    by_reason = report.fva["reason_category"]
+    assert by_reason.loc["promotion", "human_vs_machine_pp"] > 5
+    assert by_reason.loc["gut_feeling", "human_vs_machine_pp"] < 0
+    assert by_reason.loc["unchanged", "human_vs_machine_pp"] == pytest.approx(0.0)
+    assert set(report.fva["sku_class"].index) == {"A", "B"}
+    decisions = report.decisions
+    assert decisions["requests"] == 12 and decisions["expired"] == 0
+    assert decisions["outcomes"]["edited"] == history.edited_orders > 6  # alice edits every week, bob some
+    assert set(decisions["route_share_pct"]) == {"cli"}  # the closing approvals
+    assert all(a.reason_category == "promotion" and 1.3 < a.factor < 1.7 for a in report.adjustments)
+    assert not any(a.enabled for a in report.adjustments)
+    assert any("Edits by alice hurt" in f for f in report.findings())
+
+
+def test_lines_wait_until_their_window_has_actuals(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """Before the window has passed nothing is measured; the lines are reported as pending."""
+    history = seed_history(ledger, policy, start=START, weeks=2)
+    report = learning_report(ledger, as_of=history.start + timedelta(days=3), weeks=4)
+    assert report.measured_lines == 0 and report.pending_lines == 4
+    assert "No order line can be measured yet" in report.findings()[-1]
+
+
+def test_refresh_records_actuals_and_replaces_a_rerun(ledger: Ledger) -> None:  # noqa: F811
+    """Actuals go into earlier snapshots only for days that passed; a re-run of the same as-of replaces it."""
+    days = pd.date_range("2026-10-01", "2026-10-14", freq="D")
+    sales = pd.DataFrame({"unique_id": "S01/SKU1", "ds": days, "y": range(14)}).astype({"y": float})
+    forecast = pd.DataFrame({"unique_id": "S01/SKU1", "ds": pd.date_range("2026-10-08", periods=7), "forecast": 5.0})
+    first = record_refresh(ledger, forecasts=forecast, history=sales[sales["ds"] <= "2026-10-07"])
+    assert (first.as_of, first.snapshot_rows, first.actual_rows) == (date(2026, 10, 7), 7, 0)
+    again = record_refresh(ledger, forecasts=forecast, history=sales[sales["ds"] <= "2026-10-07"])
+    assert again.snapshot_rows == 7 and ledger.snapshot_count() == 7
+    later = forecast.assign(ds=pd.date_range("2026-10-11", periods=7))
+    second = record_refresh(ledger, forecasts=later, history=sales[sales["ds"] <= "2026-10-10"])
+    assert second.actual_rows == 3  # 8, 9 and 10 October of the first snapshot
+    frame = ledger.snapshot_frame()
+    known = frame.dropna(subset=["actual"]).sort_values("day")
+    assert known["actual"].tolist() == [7.0, 8.0, 9.0]
+    first_naive = frame[(frame["as_of"] == "2026-10-07")].sort_values("day")["naive"].tolist()
+    assert first_naive == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]  # the week before, repeated
+
+
+def test_reason_category_is_validated_and_stored(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """A purchase-order edit needs a known category; 'other' needs text; the category lands on the decision."""
+    request = open_request(ledger, policy, draft=make_po(), started_by="bob")
+    edit = {"quantities": {"SKU0001@S01": 12}}
+    with pytest.raises(ApprovalError, match="needs a reason category"):
+        decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="edit",
+               reason="fewer", edit=edit, route="cli")  # fmt: skip
+    with pytest.raises(ApprovalError, match="Unknown reason category 'hunch'"):
+        decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="edit",
+               reason="fewer", edit=edit, route="cli", reason_category="hunch")  # fmt: skip
+    with pytest.raises(ApprovalError, match="'other' needs a sentence"):
+        decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="approve",
+               route="cli", reason_category="other")  # fmt: skip
+    assert ledger.get(request.id).version == 1 and ledger.decisions(request.id) == []
+    decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="edit", reason="fewer",
+           edit={**edit, "reason_category": "Supplier-Issue"}, route="slack")  # fmt: skip
+    (recorded,) = ledger.decisions(request.id)
+    assert recorded.reason_category == "supplier_issue"
+    edited = next(e for e in ledger.audit_trail(request.id) if e.event == "edited")
+    assert edited.changes["reason_category"] == "supplier_issue"
+
+
+def test_rejections_are_counted_by_reason_category(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """A rejection may carry a category; the report counts rejections by it."""
+    request = open_request(ledger, policy, draft=make_po(), started_by="bob")
+    decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="reject",
+           reason="supplier cannot deliver", route="cli", reason_category="supplier_issue")  # fmt: skip
+    report = learning_report(ledger, weeks=1)
+    assert report.decisions["rejections_by_reason"] == {"supplier_issue": 1}
+    assert report.to_dict()["decisions"]["outcomes"] == {"rejected": 1}
+
+
+def test_migration_0002_upgrades_an_existing_0001_ledger(ledger_url: str) -> None:  # noqa: F811
+    """A ledger at 0001 with a decision in it upgrades to 0002: the decision survives, its category is empty."""
+    from sqlalchemy import inspect, text
+
+    from stockgate.adapters.ledger.engine import downgrade, make_engine, upgrade
+
+    engine = make_engine(ledger_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO approval_requests (id, kind, subject, subject_name, draft_id, status, version, revision, "
+            "route, rule, required_approvals, approvers, editors, approvals, total, currency, categories, created_at, "
+            "remind_at, escalate_to) VALUES ('AR-old', 'purchase_order', 'SUP01', '', 'PO-1', 'rejected', 1, 2, "
+            "'one_approver', 'default', 1, '[]', '[]', '[]', 10, 'EUR', '[]', '2026-01-05 08:00:00', '[]', '[]')"
+        ))  # fmt: skip
+        conn.execute(text(
+            "INSERT INTO decisions (request_id, version, actor, action, route, reason, final, created_at) "
+            "VALUES ('AR-old', 1, 'alice', 'reject', 'cli', 'too much', true, '2026-01-05 09:00:00')"
+        ))  # fmt: skip
+    assert "forecast_snapshots" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert "forecast_snapshots" in inspect(engine).get_table_names()
+    engine.dispose()
+    instance = Ledger(ledger_url)
+    (old,) = instance.decisions("AR-old")
+    assert (old.reason, old.reason_category) == ("too much", None)
+    instance.close()
+    engine = make_engine(ledger_url)
+    downgrade(engine, "0001")
+    assert "forecast_snapshots" not in inspect(engine).get_table_names()
+    assert "reason_category" not in {c["name"] for c in inspect(engine).get_columns("decisions")}
+    engine.dispose()
