@@ -193,9 +193,9 @@ class Ledger(LearningStore):
         new_draft: convert.Draft | None = None,
         changes: dict[str, Any] | None = None,
         now: datetime | None = None,
+        reason_category: str | None = None,
     ) -> bool:
         """Write one decision if ``request`` is still pending at the same version and revision; False if it moved.
-        reason_category: str | None = None,
 
         The caller (``decide``) re-reads and re-checks on False; nothing is written then.
         """
@@ -235,10 +235,10 @@ class Ledger(LearningStore):
                                 at=at, reason=reason)  # fmt: skip
             event = {"approve": "approved", "reject": "rejected", "edit": "edited"}[action]
             details = {"route": route, "status": transition.status.value, "still_needed": transition.still_needed}
-            audit_row(session, at, request.id, actor, event, {**details, **(changes or {})}, reason)
-        return True
             if reason_category:
                 details["reason_category"] = reason_category
+            audit_row(session, at, request.id, actor, event, {**details, **(changes or {})}, reason)
+        return True
 
     def decisions(self, request_id: str) -> list[DecisionRecord]:
         """Every recorded decision on a request, oldest first."""
