@@ -1,7 +1,8 @@
 """A fake Slack Web API over real HTTP, for the real ``WebClient`` and Bolt ``App`` to talk to.
 
 It answers the methods Stockgate uses, records every call (method, arguments) for assertions, serves the
-``response_url`` and the files_upload_v2 upload URL, and can be told to answer 429 (with ``Retry-After``) or 5xx,
+``response_url`` and the files_upload_v2 upload URL, hands out ``socket_url`` from ``apps.connections.open`` (a
+Socket Mode server of the test), and can be told to answer 429 (with ``Retry-After``) or 5xx,
 or to be "down" (503 to everything) until told otherwise.
 """
 
@@ -36,6 +37,7 @@ class FakeSlackState:
     calls: list[Call] = field(default_factory=list)
     forced: dict[str, list[tuple[int, dict[str, str], str | None]]] = field(default_factory=dict)
     down: bool = False
+    socket_url: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: int = 0
 
@@ -132,6 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
         if method in ("views.open", "views.publish", "views.update"):
             view = args.get("view")
             return _ok(view=json.loads(view) if isinstance(view, str) else view)
+        if method == "apps.connections.open":
+            return _ok(url=state.socket_url) if state.socket_url else {"ok": False, "error": "not_allowed_token_type"}
         if method == "users.info":
             user = state.users.get(args.get("user", ""))
             return _ok(user=user) if user else {"ok": False, "error": "user_not_found"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -20,6 +20,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from stockgate.adapters.slack.notifier import SlackNotifier
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +73,19 @@ def uvicorn_server(asgi: Any, *, host: str, port: int) -> Any:
     return uvicorn.Server(config)
 
 
-def run_socket_mode(bolt: App, *, app_token: str) -> None:
-    """Connect over Socket Mode (no public URL) and serve until interrupted."""
+def socket_mode_handler(bolt: App, *, app_token: str) -> SocketModeHandler:
+    """Bolt's Socket Mode adapter (slack_sdk's built-in websocket client); it asks ``apps.connections.open`` for
+    the websocket URL through the app's own ``WebClient`` (so ``STOCKGATE_SLACK_API_URL`` applies)."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    SocketModeHandler(bolt, app_token).start()
+    return SocketModeHandler(bolt, app_token)
+
+
+def run_socket_mode(bolt: App, *, app_token: str, stop: threading.Event | None = None) -> None:
+    """Connect over Socket Mode (no public URL) and serve until ``stop`` is set (default: until interrupted)."""
+    handler = socket_mode_handler(bolt, app_token=app_token)
+    handler.connect()
+    try:
+        (stop or threading.Event()).wait()
+    finally:
+        handler.close()
