@@ -40,3 +40,11 @@ class RefreshParams(BaseModel):
 
     data_dir: str = Field(description="Folder with the inputs; sales should include the newest actuals.")
     horizon_days: int = Field(28, ge=7, le=180, description="Days to forecast.")
+    as_of: date | None = Field(
+        default=None, description="Forecast as of this day (later sales are ignored); default: the last sales day."
+    )
+    out_dir: str | None = Field(default=None, description="Where results go; default: <data_dir>/runs/<run name>.")
+    report_weeks: int = Field(8, ge=1, le=104, description="Weeks of decisions the learning report looks back over.")
+    models: list[Literal["lgbm", "ets", "intermittent", "seasonal_naive"]] | None = Field(
+        default=None, description="Forecast models to try (default: all; seasonal naive is always one)."
+    )

@@ -58,17 +58,25 @@ def _truth(
 def _forecast(skus: dict[str, float], as_of: date) -> pd.DataFrame:
     days = pd.date_range(as_of + timedelta(days=1), periods=HORIZON, freq="D")
     return pd.DataFrame(
-        [{"unique_id": f"S01/{sku}", "ds": d, "forecast": base, "model": "lgbm"} for sku, base in skus.items() for d in days]
+        [
+            {"unique_id": f"S01/{sku}", "ds": d, "forecast": base, "model": "lgbm"}
+            for sku, base in skus.items()
+            for d in days
+        ]
     )
 
 
 def _order(supplier: str, week: int, order_date: date, skus: dict[str, float]) -> PurchaseOrder:
     lines = []
     for sku, base in skus.items():
-        qty = int(round(base * WINDOW))
-        facts: dict[str, float | int | str | None] = {"window_days": WINDOW, "service_class": "AX" if base > 9 else "BY"}
+        qty = round(base * WINDOW)
+        facts: dict[str, float | int | str | None] = {
+            "window_days": WINDOW,
+            "service_class": "AX" if base > 9 else "BY",
+        }
+        cost = round(qty * 2.5, 2)
         lines.append(POLine(sku=sku, location="S01", quantity=qty, pack_size=1, moq=1, unit_cost=2.5,
-                            line_cost=round(qty * 2.5, 2), proposed_quantity=qty, confidence="high", facts=facts))  # fmt: skip
+                            line_cost=cost, proposed_quantity=qty, confidence="high", facts=facts))  # fmt: skip
     return PurchaseOrder(po_id=f"PO-{supplier}-{week}", supplier=supplier, lines=lines, order_date=order_date,
                          delivery_date=order_date + timedelta(days=2), confidence="high")  # fmt: skip
 
@@ -77,10 +85,10 @@ def _decide_week(ledger: Ledger, policy: Policy, po: PurchaseOrder, *, effect: s
                  editor: str, approver: str, at: datetime) -> None:  # fmt: skip
     request = open_request(ledger, policy, draft=po, started_by="scheduler", now=at)
     if effect == "inflate":
-        changes = {f"{ln.sku}@S01": int(round(ln.quantity * 1.2)) for ln in po.lines}
+        changes = {f"{ln.sku}@S01": round(ln.quantity * 1.2) for ln in po.lines}
         category, reason = "gut_feeling", "feels low"
     else:
-        changes = {f"{ln.sku}@S01": int(round(ln.quantity * 1.5)) for ln in po.lines if (ln.sku, week) in promos}
+        changes = {f"{ln.sku}@S01": round(ln.quantity * 1.5) for ln in po.lines if (ln.sku, week) in promos}
         category, reason = "promotion", "promotion next week"
     later = at + timedelta(hours=3)
     if changes:

@@ -12,8 +12,8 @@ from stockgate.domain.approvals.policy import Policy
 from stockgate.errors import ApprovalError
 from stockgate.services.decisions import decide, open_request
 from stockgate.services.learning import learning_report, record_refresh
-from tests.ledger_fixtures import _pg_template, ledger, ledger_url, make_po, migrated_url, policy  # noqa: F401
 from tests.learning_fixtures import seed_history
+from tests.ledger_fixtures import _pg_template, ledger, ledger_url, make_po, migrated_url, policy  # noqa: F401
 
 START = date(2026, 9, 7)
 

@@ -36,19 +36,38 @@ class RefreshRecord:
     actual_rows: int
 
 
+def save_forecast_snapshot(
+    ledger: Ledger, *, forecasts: pd.DataFrame, history: pd.DataFrame, run_id: str | None = None,
+    season_length: int = 7,
+) -> tuple[date, int]:  # fmt: skip
+    """Store ``forecasts`` (``unique_id, ds, forecast[, model]``) and seasonal naive as the snapshot of the last
+    day of ``history`` (the long sales frame ``unique_id, ds, y`` they were fitted on); (as-of date, rows)."""
+    as_of = pd.Timestamp(history["ds"].max()).date()
+    rows = snapshot_rows(forecasts=forecasts, history=history, season_length=season_length)
+    stored = ledger.save_snapshot(rows, as_of=as_of, run_id=run_id)
+    log.info("Forecast snapshot as of %s: %s rows (series x days).", as_of, stored)
+    return as_of, stored
+
+
+def record_actuals(ledger: Ledger, *, history: pd.DataFrame) -> int:
+    """Write actual sales from ``history`` into every earlier snapshot row of a day it covers and that has no
+    actual yet; returns the snapshot rows updated."""
+    through = pd.Timestamp(history["ds"].max()).date()
+    wanted = ledger.snapshot_days_without_actuals(through=through)
+    updated = ledger.record_actuals(daily_actuals(history, wanted=wanted))
+    log.info("Actuals through %s written into %s snapshot rows.", through, updated)
+    return updated
+
+
 def record_refresh(
     ledger: Ledger, *, forecasts: pd.DataFrame, history: pd.DataFrame, run_id: str | None = None,
     season_length: int = 7,
 ) -> RefreshRecord:  # fmt: skip
-    """Store the snapshot of ``forecasts`` (as of the last day of ``history``) and record actuals against earlier
-    snapshots. ``history`` is the long sales frame ``unique_id, ds, y`` the forecast was fitted on."""
-    as_of = pd.Timestamp(history["ds"].max()).date()
-    rows = snapshot_rows(forecasts=forecasts, history=history, season_length=season_length)
-    stored = ledger.save_snapshot(rows, as_of=as_of, run_id=run_id)
-    wanted = ledger.snapshot_days_without_actuals(through=as_of)
-    updated = ledger.record_actuals(daily_actuals(history, wanted=wanted))
-    log.info("Snapshot of %s: %s rows; actuals written into %s earlier snapshot rows.", as_of, stored, updated)
-    return RefreshRecord(as_of=as_of, snapshot_rows=stored, actual_rows=updated)
+    """``save_forecast_snapshot`` then ``record_actuals``: what one daily refresh stores."""
+    as_of, stored = save_forecast_snapshot(
+        ledger, forecasts=forecasts, history=history, run_id=run_id, season_length=season_length
+    )
+    return RefreshRecord(as_of=as_of, snapshot_rows=stored, actual_rows=record_actuals(ledger, history=history))
 
 
 def load_enabled_adjustments(path: Path | None) -> dict[str, Enabled]:

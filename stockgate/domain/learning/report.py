@@ -20,6 +20,12 @@ from stockgate.domain.learning.fva import edit_verdicts, forecast_value_added
 from stockgate.domain.learning.suggestions import Suggestion, decision_stats, suggest_auto_approval
 
 GROUPINGS = ("reason_category", "sku_class", "approver")
+FVA_COLUMNS = ("lines", "edited_lines", "naive_wape", "machine_wape", "human_wape", "machine_vs_naive_pp",
+               "human_vs_machine_pp", "naive_bias", "machine_bias", "human_bias")  # fmt: skip
+ENABLE_HINT = (
+    "Nothing here is applied by itself. To switch a forecast adjustment on, a person adds its id and their name "
+    "to the adjustments file (docs/learning.md); to change the approval policy, a person edits the policy file."
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,42 @@ class LearningReport:
             )
         return out
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Tables for people, rounded, the group as the first column: ``fva-overall``, ``fva-by-reason``,
+        ``fva-by-class``, ``fva-by-approver``, ``edit-verdicts``, ``adjustments``."""
+        out = {"fva-overall": _fva_table(self.fva["overall"], "scope")}
+        for by, name in (("reason_category", "reason"), ("sku_class", "class"), ("approver", "approver")):
+            out[f"fva-by-{name}"] = _fva_table(self.fva[by], by)
+        verdicts = self.verdicts["approver"]
+        out["edit-verdicts"] = verdicts.reset_index().round(2) if len(verdicts) else pd.DataFrame()
+        out["adjustments"] = pd.DataFrame(
+            [{"id": a.id, "scope": a.scope, "value": a.value, "reason": a.reason_category, "factor": a.factor,
+              "edits": a.edits, "human_wape": a.human_wape, "machine_wape": a.machine_wape,
+              "enabled": a.enabled, "enabled_by": a.enabled_by or ""} for a in self.adjustments]
+        )  # fmt: skip
+        return out
+
+    def markdown(self) -> str:
+        """The report as Markdown: findings, suggestions, adjustments and decision statistics."""
+        d = self.decisions
+        parts = [f"# Learning report, {self.weeks} weeks to {self.as_of.isoformat()}", ""]
+        parts += [f"- {f}" for f in self.findings()] + ["", "## Suggested policy changes", ""]
+        parts += [f"- {s.text}" for s in self.suggestions] or ["- None: the history does not support a change yet."]
+        parts += ["", "## Learned forecast adjustments (proposals)", ""]
+        parts += [f"- `{a.id}`: {a.text}" + (f" **Enabled by {a.enabled_by}.**" if a.enabled else " Off.")
+                  for a in self.adjustments] or ["- None: no recurring edit pattern beat the machine."]  # fmt: skip
+        routes = ", ".join(f"{k} {v:.0f} %" for k, v in (d.get("route_share_pct") or {}).items()) or "none"
+        rejections = ", ".join(f"{k} {v}" for k, v in (d.get("rejections_by_reason") or {}).items()) or "none"
+        parts += [
+            "", "## Decisions", "",
+            f"- {d.get('requests', 0)} closed requests; outcomes: "
+            + (", ".join(f"{k} {v}" for k, v in (d.get("outcomes") or {}).items()) or "none"),
+            f"- Latency of people: median {d.get('latency_median_h')} h, 90th percentile {d.get('latency_p90_h')} h",
+            f"- Decided per route: {routes}; expired: {d.get('expired', 0)}; rejections by reason: {rejections}",
+            "", f"_{ENABLE_HINT}_",
+        ]  # fmt: skip
+        return "\n".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe content (NaN as null)."""
         return {
@@ -80,6 +122,13 @@ class LearningReport:
             ],
             "adjustments": [_clean({**a.__dict__, "text": a.text}) for a in self.adjustments],
         }
+
+
+def _fva_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=[by, *FVA_COLUMNS])
+    out = frame.reset_index().rename(columns={"index": by})
+    return out[[by, *FVA_COLUMNS]].round(2)
 
 
 def _pp(value: float) -> str:
