@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -158,11 +159,11 @@ class RunningGateway:
         return request.id
 
 
-@pytest.fixture()
-def gateway(settings: Settings, ledger: Ledger, policy: Policy) -> Iterator[RunningGateway]:
-    """The real gateway (Bolt + uvicorn) talking to the fake Slack, deciding through the real ledger."""
+@contextmanager
+def served(build: Callable[[Callable[[str], None]], Gateway]) -> Iterator[RunningGateway]:
+    """Serve the gateway ``build(on_decided)`` returns over HTTP on a free local port until the block ends."""
     running = RunningGateway(gateway=None, url="")  # type: ignore[arg-type]
-    gw = build_gateway(settings, ledger, policy, on_decided=running.on_decided)
+    gw = build(running.on_decided)
     running.gateway = gw
     sock = server.bound_socket("127.0.0.1", 0)
     running.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -170,7 +171,16 @@ def gateway(settings: Settings, ledger: Ledger, policy: Policy) -> Iterator[Runn
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     wait_for(lambda: uv.started)
-    yield running
-    uv.should_exit = True
-    thread.join(10)
-    gw.services.workers.shutdown(wait=True)
+    try:
+        yield running
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+        gw.services.workers.shutdown(wait=True)
+
+
+@pytest.fixture()
+def gateway(settings: Settings, ledger: Ledger, policy: Policy) -> Iterator[RunningGateway]:
+    """The real gateway (Bolt + uvicorn) talking to the fake Slack, deciding through the real ledger."""
+    with served(lambda hook: build_gateway(settings, ledger, policy, on_decided=hook)) as running:
+        yield running
