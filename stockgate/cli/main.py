@@ -14,6 +14,7 @@ from stockgate.cli.demo import demo
 from stockgate.cli.forecast import forecast
 from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
+from stockgate.cli.report import report
 from stockgate.cli.validate import validate
 
 app = typer.Typer(
@@ -36,4 +37,5 @@ app.command("copy")(copy_command)
 app.command("validate")(validate)
 app.command("forecast")(forecast)
 app.command("demo")(demo)
+app.command("report")(report)
 # (more commands are registered below as they land)

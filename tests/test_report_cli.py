@@ -1,0 +1,68 @@
+"""``stockgate report`` on a ledger with a generated history: tables, JSON, and adjustments a person enabled."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stockgate.adapters.ledger import Ledger
+from stockgate.cli.main import app
+from tests.learning_fixtures import seed_history
+from tests.ledger_fixtures import POLICY
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, date]:
+    """A SQLite ledger with six weeks of known edits and actuals; (URL, the day after the last sales day)."""
+    from stockgate.domain.approvals.policy import parse_policy
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('report') / 'ledger.db'}"
+    history = seed_history(Ledger(url), parse_policy(POLICY), start=date(2026, 9, 7), weeks=6)
+    return url, history.end + timedelta(days=1)
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["report", *args])
+    return result.exit_code, result.output
+
+
+def test_report_json_has_fva_verdicts_and_proposals(seeded: tuple[str, date], tmp_path: Path) -> None:
+    """--json: alice's edits hurt, bob's helped; promotion adjustments are proposed and off."""
+    url, as_of = seeded
+    code, out = _run("--ledger", url, "--as-of", as_of.isoformat(), "--json", "--adjustments", str(tmp_path / "no"))
+    assert code == 0, out
+    data = json.loads(out)
+    verdicts = {row["approver"]: row["verdict"] for row in data["edit_verdicts"]["approver"]}
+    assert verdicts == {"alice": "hurt", "bob": "helped"}
+    assert data["measured_lines"] == 24 and data["decisions"]["requests"] == 12
+    assert data["adjustments"] and not any(a["enabled"] for a in data["adjustments"])
+
+
+def test_enabled_adjustment_is_shown_as_enabled_by_its_person(seeded: tuple[str, date], tmp_path: Path) -> None:
+    """Listing a proposal's id with a name in the adjustments file switches it on, and says who did."""
+    url, as_of = seeded
+    base = ["--ledger", url, "--as-of", as_of.isoformat(), "--json"]
+    proposal = json.loads(_run(*base, "--adjustments", str(tmp_path / "none.yaml"))[1])["adjustments"][0]
+    chosen = tmp_path / "adjustments.yaml"
+    chosen.write_text(f"enabled:\n  - id: {proposal['id']}\n    enabled_by: ana\n    factor: 1.4\n")
+    code, out = _run(*base, "--adjustments", str(chosen))
+    assert code == 0, out
+    (on,) = [a for a in json.loads(out)["adjustments"] if a["enabled"]]
+    assert (on["id"], on["enabled_by"], on["factor"]) == (proposal["id"], "ana", 1.4)
+    chosen.write_text("enabled:\n  - id: something\n")
+    code, out = _run(*base, "--adjustments", str(chosen))
+    assert code != 0 and "needs an id and enabled_by" in out
+
+
+def test_report_tables_and_bad_date(seeded: tuple[str, date]) -> None:
+    """Without --json the report prints its findings and tables; a bad --as-of is a clear error."""
+    url, as_of = seeded
+    code, out = _run("--ledger", url, "--as-of", as_of.isoformat())
+    assert code == 0, out
+    assert "Edits by alice hurt" in out and "By reason category" in out and "promotion" in out
+    code, out = _run("--ledger", url, "--as-of", "yesterday")
+    assert code != 0 and "is not a date" in out
