@@ -197,11 +197,13 @@ def open_request(
     first_order: bool | None = None,
     budget: float | None = None,
     now: datetime | None = None,
+    request_id: str | None = None,
 ) -> ApprovalRequest:
     """Open (or, in the same flow run, re-open idempotently) the request for one draft; auto-pass if allowed.
 
     ``first_order`` defaults to "no order from this supplier was ever committed in this ledger".
-    A blocked copy draft never passes automatically.
+    A blocked copy draft never passes automatically. ``request_id`` names a new request in advance (the copy
+    supersede rule withdraws the older request in its name first); default: a random id.
     """
     kind = DraftKind.PURCHASE_ORDER if isinstance(draft, PurchaseOrder) else DraftKind.COPY
     if first_order is None:
@@ -214,7 +216,7 @@ def open_request(
     open_key = f"{flow_run_id}:{kind}:{draft_id}" if flow_run_id else None
     request = ledger.open_request(
         kind=kind, draft=draft, gate=gate, started_by=started_by, categories=categories,
-        flow_run_id=flow_run_id, open_key=open_key, budget=budget, now=now,
+        flow_run_id=flow_run_id, open_key=open_key, budget=budget, now=now, request_id=request_id,
     )  # fmt: skip
     if gate.automatic and request.is_open and not request.approvals:
         reason = f"Automatic pass allowed by policy rule '{gate.rule}'."

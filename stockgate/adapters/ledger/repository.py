@@ -52,18 +52,20 @@ class Ledger(LearningStore):
         open_key: str | None = None,
         budget: float | None = None,
         now: datetime | None = None,
+        request_id: str | None = None,
     ) -> ApprovalRequest:
         """Store a new pending request with version 1 of its draft; with ``open_key`` a second call returns the first.
 
         ``open_key`` (e.g. ``"<flow run id>:<draft id>"``) makes reopening idempotent when a suspended flow runs
         again from the top. Reminders, escalation and expiry times come from ``gate`` (hours after ``now``).
+        ``request_id`` is for a caller that must name the request before it exists (default: a new random id).
         """
         at = utc(now or now_utc())
         if open_key and (existing := self._by_open_key(open_key)):
             return existing
         subject, name, draft_id, total, currency = convert.draft_subject(draft)
         row = RequestRow(
-            id=f"AR-{uuid.uuid4().hex[:10]}",
+            id=request_id or f"AR-{uuid.uuid4().hex[:10]}",
             open_key=open_key,
             kind=kind,
             subject=subject,
@@ -271,6 +273,33 @@ class Ledger(LearningStore):
             session.add(DecisionRow(request_id=request_id, version=version, actor=SYSTEM_ACTOR, action="expire",
                                     route="system", reason=reason, final=True, created_at=at))  # fmt: skip
             audit_row(session, at, request_id, SYSTEM_ACTOR, "expired", {"status": Status.EXPIRED.value}, reason)
+        return True
+
+    def withdraw(
+        self, request_id: str, *, reason: str, event: str, changes: dict[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> bool:  # fmt: skip
+        """Close a pending request as ``expired`` before its timeout (e.g. superseded); True if this call closed it.
+
+        Nothing is committed for it. ``reason`` goes to the request, its decision record and the audit ``event``.
+        """
+        at = utc(now or now_utc())
+        closed = {"status": Status.EXPIRED.value, "revision": RequestRow.revision + 1, "decided_by": SYSTEM_ACTOR,
+                  "decided_at": at, "reason": reason}  # fmt: skip
+        with self._tx() as session:
+            result = session.execute(
+                update(RequestRow)
+                .where(RequestRow.id == request_id, RequestRow.status == Status.PENDING.value)
+                .values(**closed)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            version = session.scalars(select(RequestRow.version).where(RequestRow.id == request_id)).one()
+            session.add(DecisionRow(request_id=request_id, version=version, actor=SYSTEM_ACTOR, action="expire",
+                                    route="system", reason=reason, final=True, created_at=at))  # fmt: skip
+            details = {"status": Status.EXPIRED.value, **(changes or {})}
+            audit_row(session, at, request_id, SYSTEM_ACTOR, event, details, reason)
         return True
 
     def expire_due(self, *, now: datetime | None = None) -> list[str]:
