@@ -16,7 +16,7 @@ from flows.runtime import output_dir, task_runner
 from stockgate.settings import get_settings
 from tasks.forecast import forecast_in_batches, publish_forecast_summary
 from tasks.inputs import load_input_files, validate_input_files
-from tasks.learning import build_learning_report, publish_learning_report
+from tasks.learning import build_learning_report, publish_learning_report, write_adjusted_forecast
 from tasks.logs import show_package_logs
 from tasks.refresh import (
     publish_refresh_summary,
@@ -53,6 +53,7 @@ def daily_forecast_refresh(params: RefreshParams) -> dict[str, Any]:
     report = build_learning_report(ledger_url=url, as_of=as_of + timedelta(days=1), weeks=params.report_weeks,
                                    adjustments_file=settings.resolved_adjustments_file)  # fmt: skip
     publish_learning_report(report)
+    adjusted = write_adjusted_forecast(result.forecasts, report, out_dir)
     return {
         "as_of": as_of.isoformat(),
         "snapshot_rows": stored,
@@ -61,4 +62,5 @@ def daily_forecast_refresh(params: RefreshParams) -> dict[str, Any]:
         "pending_lines": report.pending_lines,
         "suggestions": [s.text for s in report.suggestions],
         "adjustments": [a.id for a in report.adjustments],
+        "adjusted_forecast": str(adjusted) if adjusted else None,
     }

@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from prefect import task
 
 from stockgate.adapters.ledger import Ledger
+from stockgate.domain.learning.adjustments import adjust_forecast
 from stockgate.domain.learning.report import LearningReport
 from stockgate.services import learning
 from tasks.artifacts import publish_markdown, publish_table
@@ -52,3 +54,20 @@ def publish_learning_report(report: LearningReport) -> list[str]:
     for name, table in report.tables().items():
         publish_table(f"learning-{name}", table, _DESCRIPTIONS[name])
     return list(ARTIFACT_KEYS)
+
+
+@task(name="write-adjusted-forecast", retries=2, retry_delay_seconds=5)
+def write_adjusted_forecast(forecasts: pd.DataFrame, report: LearningReport, out_dir: Path) -> Path | None:
+    """With adjustments a person enabled: write ``forecast_adjusted.csv`` beside the run's other files and say so.
+
+    Nothing is written (and nothing changes) while no adjustment is enabled."""
+    adjusted = adjust_forecast(forecasts, report.adjustments)
+    if adjusted is None:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "forecast_adjusted.csv"
+    adjusted.to_csv(path, index=False, date_format="%Y-%m-%d")
+    on = [f"- `{a.id}` x{a.factor:.2f}, enabled by {a.enabled_by}" for a in report.adjustments if a.enabled]
+    publish_markdown("learning-adjusted-forecast", f"Adjusted forecast written to `{path}`:\n\n" + "\n".join(on),
+                     "The forecast with the adjustments people enabled.")  # fmt: skip
+    return path

@@ -141,3 +141,48 @@ def test_decision_stats_report_latency_routes_and_expiries() -> None:
     assert stats["expired"] == 1
     assert 2.0 <= float(stats["latency_median_h"]) <= 6.0
     assert set(stats["route_share_pct"]) == {"slack", "cli"}
+
+
+def test_occasional_promotions_are_proposed_as_events_enabled_for_given_dates() -> None:
+    """Promotions edited on some orders only are an event proposal; enabled with dates, only those days scale."""
+    from datetime import date
+
+    from stockgate.domain.learning.adjustments import mark_enabled, parse_enabled
+
+    (first, *_) = learn_adjustments(_history(approver_effect="promo"), scope="sku")
+    assert not first.recurring and "during such events only" in first.text and first.orders > first.edits
+    enabled = parse_enabled({"enabled": [{"id": first.id, "enabled_by": "ana", "from": "2026-11-23",
+                                          "until": "2026-11-24"}]})  # fmt: skip
+    (on, *_) = [p for p in mark_enabled([first], enabled) if p.enabled]
+    assert (on.enabled_by, on.start, on.end) == ("ana", date(2026, 11, 23), date(2026, 11, 24))
+    days = pd.Series(pd.date_range("2026-11-22", periods=4))
+    forecast = pd.DataFrame({"forecast": [10.0] * 4})
+    scaled = apply_adjustments(forecast, [on], scope_values=pd.Series([first.value] * 4), days=days)
+    assert scaled["forecast"].tolist() == [10.0, 10.0 * on.factor, 10.0 * on.factor, 10.0]
+
+
+def test_adjustments_file_entries_need_a_person_and_valid_dates() -> None:
+    """An entry without enabled_by, or with a bad date, is refused with the entry's number."""
+    from stockgate.domain.learning.adjustments import parse_enabled
+
+    with pytest.raises(ValueError, match=r"entry 1 .* needs an id and enabled_by"):
+        parse_enabled({"enabled": [{"id": "adj-sku-x-promotion"}]})
+    with pytest.raises(ValueError, match=r"entry 1 .*'soon' is not a date"):
+        parse_enabled({"enabled": [{"id": "a", "enabled_by": "ana", "from": "soon"}]})
+    assert parse_enabled(None) == {} and parse_enabled({"enabled": []}) == {}
+
+
+def test_adjust_forecast_changes_nothing_until_enabled_then_only_that_sku() -> None:
+    """adjust_forecast returns None with nothing enabled; enabled, it scales that SKU's rows at every location."""
+    from dataclasses import replace
+
+    from stockgate.domain.learning.adjustments import adjust_forecast
+
+    (first, *_) = learn_adjustments(_history(approver_effect="promo"), scope="sku")
+    rows = pd.DataFrame({"unique_id": [f"S01/{first.value}", "S02/OTHER", f"S02/{first.value}"],
+                         "ds": pd.to_datetime(["2026-11-23"] * 3), "forecast": 10.0, "p90": 14.0})  # fmt: skip
+    assert adjust_forecast(rows, [first]) is None
+    adjusted = adjust_forecast(rows, [replace(first, enabled=True, enabled_by="ana")])
+    assert adjusted is not None
+    assert adjusted["forecast"].tolist() == [10.0 * first.factor, 10.0, 10.0 * first.factor]
+    assert adjusted.loc[1, "p90"] == 14.0

@@ -38,8 +38,16 @@ def _table(title: str, frame: pd.DataFrame) -> Table:
     for column in frame.columns:
         table.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
     for row in frame.itertuples(index=False):
-        table.add_row(*("" if v is None or v != v else f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     return table
+
+
+def _cell(value: object) -> str:
+    if value is None or value != value:  # None or NaN
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1 else f"{value:,.1f}"
+    return str(value)
 
 
 def _show(report: LearningReport) -> None:

@@ -2,12 +2,15 @@
 
 A pattern is a group (a category or a SKU) where people repeatedly raised or lowered quantities for the same
 reason (for example promotions the data does not show), AND where those edits beat the machine against actual
-sales. The proposal is a multiplicative factor on the machine's forecast for that group.
+sales. The proposal is a multiplicative factor on the machine's forecast for that group: for every period when
+people made the edit on (nearly) every order, or, for events such as promotions, only for the dates a person
+gives when enabling it (``from``/``until`` in the adjustments file).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pandas as pd
 
@@ -26,17 +29,33 @@ class AdjustmentProposal:
     edits: int
     human_wape: float
     machine_wape: float
+    orders: int = 0
     enabled: bool = False
     enabled_by: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def recurring(self) -> bool:
+        """True when people made this edit on at least 80 % of the group's orders (not an occasional event)."""
+        return self.orders > 0 and self.edits >= 0.8 * self.orders
 
     @property
     def text(self) -> str:
         """One sentence for the report."""
         change = (self.factor - 1.0) * 100.0
-        return (
-            f"{self.scope} {self.value}: people changed {self.edits} orders for '{self.reason_category}' by a median "
+        seen = f"{self.edits} of {self.orders}" if self.orders else f"{self.edits}"
+        head = (
+            f"{self.scope} {self.value}: people changed {seen} orders for '{self.reason_category}' by a median "
             f"{change:+.0f} %, and their plans beat the machine ({self.human_wape:.0f} % vs {self.machine_wape:.0f} % "
-            f"WAPE). Proposed: multiply the forecast by {self.factor:.2f}."
+            "WAPE). "
+        )
+        if self.recurring:
+            return head + f"Proposed: multiply its forecast by {self.factor:.2f}."
+        return head + (
+            f"Proposed: multiply its forecast by {self.factor:.2f} during such events only (enable it with from/until "
+            "dates), and record the events in the data (for promotions, the sales file's promo column) so the "
+            "forecaster can learn them."
         )
 
 
@@ -48,6 +67,7 @@ def learn_adjustments(
     ``lines`` has the fva.DECIDED_LINE_COLUMNS plus the ``scope`` column (for example "sku" or "category").
     """
     planned = add_implied_plan(lines)
+    orders: dict[object, int] = planned.groupby(scope).size().to_dict()
     edited = planned[planned["edited"] & (planned["machine_forecast"] > 0)]
     proposals = []
     for (value, reason), group in edited.groupby([scope, "reason_category"], sort=True):
@@ -71,21 +91,30 @@ def learn_adjustments(
                 edits=len(group),
                 human_wape=round(human_wape, 1),
                 machine_wape=round(machine_wape, 1),
+                orders=int(orders[value]),
             )
         )
     return proposals
 
 
 def apply_adjustments(
-    forecast: pd.DataFrame, proposals: list[AdjustmentProposal], *, scope_values: pd.Series
-) -> pd.DataFrame:
-    """Scale ``forecast``'s value columns by the ENABLED proposals only; ``scope_values`` aligns rows to groups."""
+    forecast: pd.DataFrame, proposals: list[AdjustmentProposal], *, scope_values: pd.Series,
+    days: pd.Series | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Scale ``forecast``'s value columns by the ENABLED proposals only; ``scope_values`` aligns rows to groups.
+
+    A proposal enabled with dates (``start``/``end``) scales only the rows whose ``days`` fall inside them."""
     out = forecast.copy()
     value_columns = [
         c for c in out.columns if c == "forecast" or (c.startswith("p") and c[1:].replace(".", "").isdigit())
     ]
     for proposal in (p for p in proposals if p.enabled):
         rows = scope_values.astype(str) == proposal.value
+        if days is not None and (proposal.start or proposal.end):
+            when = pd.to_datetime(days)
+            rows &= (when >= pd.Timestamp(proposal.start or date.min)) & (
+                when <= pd.Timestamp(proposal.end or date.max)
+            )
         out.loc[rows, value_columns] = out.loc[rows, value_columns] * proposal.factor
     return out
 
@@ -99,6 +128,8 @@ class Enabled:
     factor: float | None = None
     scope: str | None = None
     value: str | None = None
+    start: date | None = None
+    end: date | None = None
 
 
 def parse_enabled(config: object) -> dict[str, Enabled]:
@@ -121,8 +152,19 @@ def parse_enabled(config: object) -> dict[str, Enabled]:
             factor=None if factor is None else float(factor),
             scope=None if entry.get("scope") is None else str(entry["scope"]),
             value=None if entry.get("value") is None else str(entry["value"]),
+            start=_day(entry.get("from"), number),
+            end=_day(entry.get("until"), number),
         )
     return out
+
+
+def _day(value: object, number: int) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"entry {number} of 'enabled': '{value}' is not a date (use YYYY-MM-DD)") from None
 
 
 def mark_enabled(proposals: list[AdjustmentProposal], enabled: dict[str, Enabled]) -> list[AdjustmentProposal]:
@@ -135,7 +177,8 @@ def mark_enabled(proposals: list[AdjustmentProposal], enabled: dict[str, Enabled
             out.append(p)
             continue
         factor = p.factor if entry.factor is None else entry.factor
-        out.append(replace(p, enabled=True, enabled_by=entry.enabled_by, factor=factor))
+        out.append(replace(p, enabled=True, enabled_by=entry.enabled_by, factor=factor, start=entry.start,
+                           end=entry.end))  # fmt: skip
     known = {p.id for p in proposals}
     for entry in enabled.values():
         if entry.id not in known and entry.scope and entry.value and entry.factor is not None:
@@ -143,7 +186,19 @@ def mark_enabled(proposals: list[AdjustmentProposal], enabled: dict[str, Enabled
                 AdjustmentProposal(
                     id=entry.id, scope=entry.scope, value=entry.value, reason_category="(enabled earlier)",
                     factor=entry.factor, edits=0, human_wape=float("nan"), machine_wape=float("nan"),
-                    enabled=True, enabled_by=entry.enabled_by,
+                    enabled=True, enabled_by=entry.enabled_by, start=entry.start, end=entry.end,
                 )
             )  # fmt: skip
     return out
+
+
+def adjust_forecast(forecasts: pd.DataFrame, proposals: list[AdjustmentProposal]) -> pd.DataFrame | None:
+    """The forecaster's rows (``unique_id "LOC/SKU", ds, forecast, pNN``) with the ENABLED SKU-scope proposals
+    applied on their dates; None when no proposal is enabled (nothing to change)."""
+    enabled = [p for p in proposals if p.enabled and p.scope == "sku"]
+    if not enabled:
+        return None
+    from stockgate.domain.learning.snapshots import split_unique_id
+
+    skus = split_unique_id(forecasts["unique_id"])["sku"].set_axis(forecasts.index)
+    return apply_adjustments(forecasts, enabled, scope_values=skus, days=forecasts["ds"])

@@ -79,8 +79,9 @@ class LearningReport:
         out["edit-verdicts"] = verdicts.reset_index().round(2) if len(verdicts) else pd.DataFrame()
         out["adjustments"] = pd.DataFrame(
             [{"id": a.id, "scope": a.scope, "value": a.value, "reason": a.reason_category, "factor": a.factor,
-              "edits": a.edits, "human_wape": a.human_wape, "machine_wape": a.machine_wape,
-              "enabled": a.enabled, "enabled_by": a.enabled_by or ""} for a in self.adjustments]
+              "edits": a.edits, "orders": a.orders, "human_wape": a.human_wape, "machine_wape": a.machine_wape,
+              "enabled": a.enabled, "enabled_by": a.enabled_by or "",
+              "dates": f"{a.start or ''}..{a.end or ''}" if (a.start or a.end) else ""} for a in self.adjustments]
         )  # fmt: skip
         return out
 
@@ -144,6 +145,8 @@ def _clean(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float):
         return None if not math.isfinite(value) else round(value, 2)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
