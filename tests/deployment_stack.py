@@ -136,11 +136,12 @@ class LocalStack:
             raise AssertionError(f"`{' '.join(args)}` exited with {done.returncode}:\n{output}\n{self.logs()}")
         return output
 
-    def deploy_all(self, prefect_file: Path | None = None) -> str:
-        """Create the process pool and deploy every deployment in prefect.yaml, as docs/operations.md says."""
+    def deploy_all(self, names: list[str] | None = None) -> str:
+        """Create the process pool and deploy every deployment in prefect.yaml (or only ``names``), as
+        docs/operations.md says."""
         self.run("pool", ["work-pool", "create", POOL, "--type", "process", "--overwrite"])
-        chosen = ["--prefect-file", str(prefect_file)] if prefect_file else []
-        return self.run("deploy", ["--no-prompt", "deploy", "--all", *chosen], timeout_s=240)
+        chosen = [arg for name in names for arg in ("--name", name)] if names else ["--all"]
+        return self.run("deploy", ["--no-prompt", "deploy", *chosen], timeout_s=240)
 
     def start_worker(self) -> None:
         """Start ``prefect worker start --pool stockgate-process``."""
