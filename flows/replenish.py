@@ -11,7 +11,7 @@ from flows.runtime import output_dir, run_name, task_runner
 from stockgate.domain.approvals.requests import Status
 from stockgate.settings import get_settings
 from tasks.artifacts import Progress
-from tasks.forecast import forecast_for_planning, publish_forecast_summary
+from tasks.forecast import forecast_for_planning, publish_forecast_summary, write_forecast
 from tasks.gate import ledger_and_policy, notify_approvers, open_requests, require_valid_drafts
 from tasks.gate_loop import run_gate
 from tasks.inputs import load_input_files, validate_input_files, warnings_by_sku
@@ -44,6 +44,7 @@ def weekly_replenishment(params: ReplenishParams) -> dict[str, Any]:
                                        batch_size=settings.forecast_batch_size,
                                        progress=progress.part(0.15, 0.80, "Forecasting"))  # fmt: skip
         publish_forecast_summary(demand, sales=clean.sales, catalog=clean.catalog)
+        write_forecast(demand, out_dir)
         progress.update(0.82, "Planning purchase orders")
         plan = plan_orders(sales=clean.sales, catalog=clean.catalog, inventory=clean.inventory,
                            suppliers=clean.suppliers, freq=clean.freq, warnings=warnings,

@@ -12,6 +12,7 @@ import os
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -172,6 +173,18 @@ def forecast_for_planning(
     log.info("Forecasting %s series %s days ahead of %s.", long["unique_id"].nunique(), horizon, cutoff)
     return forecast_in_batches(long, horizon=horizon, freq=freq, cutoff=cutoff, batch_size=batch_size,
                                min_batch=min_batch, options=options, keep_models=True, progress=progress)  # fmt: skip
+
+
+@task(name="write-forecast", retries=2, retry_delay_seconds=5)
+def write_forecast(result: ForecastResult, out_dir: Path) -> dict[str, Path]:
+    """Write forecast.csv (one row per series and day: forecast and quantiles, units) and forecast_summary.csv
+    (model, backtest errors, confidence, explanation per series) for review, e.g. notebooks/forecast_review."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"forecast": out_dir / "forecast.csv", "summary": out_dir / "forecast_summary.csv"}
+    result.forecasts.to_csv(paths["forecast"], index=False, date_format="%Y-%m-%d")
+    result.summary.to_csv(paths["summary"], index=False)
+    log.info("Forecast written to %s and %s.", paths["forecast"], paths["summary"])
+    return paths
 
 
 @task(name="publish-forecast-summary")

@@ -1,4 +1,4 @@
-"""Notebooks run top to bottom on a ledger with real decisions, so they cannot rot."""
+"""Notebooks run top to bottom on a ledger with real decisions and a demo run's output, so they cannot rot."""
 
 from __future__ import annotations
 
@@ -28,6 +28,23 @@ def _ledger_with_decisions() -> None:
                reason="enough stock" if action == "reject" else None, route="cli")  # fmt: skip
 
 
+def _demo_output(home: Path) -> None:
+    """What `stockgate demo` leaves for the forecast review: generated inputs and one run's forecast files, written
+    by the weekly flow's own tasks (small data, tiny LightGBM)."""
+    from stockgate.adapters.sources import load_inputs
+    from stockgate.domain.generator import write_dataset
+    from stockgate.domain.replenish.inputs import sales_long
+    from tasks.forecast import forecast_batch, write_forecast
+    from tests.forecast_fixtures import FAST_LGBM
+
+    data = home / "demo-data"
+    write_dataset(out_dir=data, n_series=8, n_days=200, seed=7, fmt="csv")
+    sales = sales_long(load_inputs(data).sales)
+    result = forecast_batch.fn(sales, index=0, horizon=14, quantiles=(0.1, 0.5, 0.9), freq="D",
+                               options={"lgbm": FAST_LGBM})  # fmt: skip
+    write_forecast.fn(result, data / "runs" / "replenish-test")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_and_is_committed_without_outputs(path: Path, stockgate_home: Path) -> None:
     """The notebook has no stored outputs and executes without error against a fresh ledger."""
@@ -35,5 +52,6 @@ def test_notebook_runs_and_is_committed_without_outputs(path: Path, stockgate_ho
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
     stockgate_home.mkdir(parents=True, exist_ok=True)
     _ledger_with_decisions()
+    _demo_output(stockgate_home)
     NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
     assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
