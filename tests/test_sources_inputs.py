@@ -47,6 +47,15 @@ def test_optional_columns_get_defaults(tmp_path: Path) -> None:
     assert pd.isna(bundle.catalog["shelf_life_days"].iloc[1])
 
 
+def test_all_blank_date_column_loads_as_missing_dates(tmp_path: Path) -> None:
+    """Nothing on order anywhere: an entirely empty on_order_due column is no error, just no dates."""
+    header = "snapshot_date,sku,location,on_hand,on_order,on_order_due\n"
+    inventory = header + "2026-03-03,SKU1,S01,40,0,\n2026-03-03,SKU2,S01,10,,\n"
+    bundle = load_inputs(contract_folder(tmp_path, inventory=inventory), currency="SEK")
+    assert bundle.inventory["on_order_due"].isna().all()
+    assert str(bundle.inventory["on_order_due"].dtype) == "datetime64[ns]"
+
+
 def test_files_and_daily_freq_are_reported(tmp_path: Path) -> None:
     """The bundle names the file read for each input and infers daily frequency from the sales dates."""
     bundle = load_inputs(contract_folder(tmp_path))

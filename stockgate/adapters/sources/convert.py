@@ -77,6 +77,8 @@ def to_date(values: pd.Series, *, rows: pd.Series, column: str, file: str, date_
         dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
         return dates.astype("datetime64[ns]")
     codes, uniques = pd.factorize(values.astype("str") if pd.api.types.is_numeric_dtype(values.dtype) else values)
+    if len(uniques) == 0:  # an all-blank column (e.g. nothing on order): no dates, nothing wrong
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     parsed = _parse_dates(pd.Series(uniques, dtype="str").str.strip(), date_format)
     result = pd.Series(parsed.to_numpy().take(codes), index=values.index).where(codes >= 0)
     bad = np.asarray(result.isna(), dtype=bool) & ~_blank(values)
