@@ -133,3 +133,30 @@ def test_migration_0002_upgrades_an_existing_0001_ledger(ledger_url: str) -> Non
     assert "forecast_snapshots" not in inspect(engine).get_table_names()
     assert "reason_category" not in {c["name"] for c in inspect(engine).get_columns("decisions")}
     engine.dispose()
+
+
+def test_assembly_of_dropped_lines_and_expired_requests(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """A dropped line counts as final 0 by its editor; an expired request is an expiry, not a route's decision."""
+    from datetime import UTC, datetime
+
+    from stockgate.domain.learning.assemble import decided_lines, decision_history
+
+    at = datetime(2026, 11, 2, 8, tzinfo=UTC)
+    kept = open_request(ledger, policy, draft=make_po(), started_by="bob", now=at)
+    decide(ledger, policy, request_id=kept.id, expected_version=1, actor="alice", action="edit", reason="slow",
+           edit={"drop": ["SKU0002@S01"]}, route="slack", reason_category="data_error", now=at)  # fmt: skip
+    decide(ledger, policy, request_id=kept.id, expected_version=2, actor="carol", action="approve", route="cli",
+           now=at)  # fmt: skip
+    late = open_request(ledger, policy, draft=make_po(supplier="SUP02"), started_by="bob", now=at)
+    assert ledger.expire(late.id, now=at + timedelta(days=3))
+    requests = ledger.requests_frame()
+    ids = requests["request_id"].tolist()
+    decisions, lines = ledger.decisions_frame(request_ids=ids), ledger.order_lines_frame(request_ids=ids)
+    rows = decided_lines(requests=requests, decisions=decisions, lines=lines).set_index("sku")
+    assert rows.loc["SKU0002", ["proposed_quantity", "final_quantity"]].tolist() == [12, 0]
+    assert rows.loc["SKU0002", ["approver", "reason_category", "route"]].tolist() == ["alice", "data_error", "slack"]
+    assert rows.loc["SKU0001", ["approver", "reason_category", "route"]].tolist() == ["carol", "unchanged", "cli"]
+    history = decision_history(requests=requests, decisions=decisions, lines=lines).set_index("request_id")
+    assert history.loc[kept.id, "outcome"] == "edited" and history.loc[late.id, "outcome"] == "expired"
+    stats = learning_report(ledger, as_of=date(2026, 11, 6), weeks=1).decisions
+    assert stats["expired"] == 1 and stats["route_share_pct"] == {"cli": 100.0}
