@@ -79,6 +79,25 @@ def test_a_wrong_discount_percentage_fails_prices() -> None:
     assert not passed and "25%" in detail
 
 
+@pytest.mark.parametrize("kind", ["back_in_stock", "new_arrival", "rising_seller", "price_drop"])
+def test_a_regular_price_other_than_the_catalog_price_fails_prices(kind: str) -> None:
+    """Without a promotion the text must quote the catalog price: a different amount fails and blocks the draft."""
+    from stockgate.domain.copy.candidates import CandidateKind
+
+    good = next(d for d in template_drafts(CandidateKind(kind)) if d.channel == "product_page")
+    assert good.text and "€2.49" in good.text
+    passed, detail, status = _check(good.model_copy(update={"text": good.text.replace("€2.49", "€2.59")}), "prices")
+    assert not passed and "€2.59" in detail and status == "blocked"
+    assert _check(good, "prices")[0]
+
+
+@pytest.mark.parametrize("leftover", ["{name}", "[PRODUCT NAME]", "<PRICE>", "{% if promo %}", "TODO", "Lorem ipsum"])
+def test_every_kind_of_template_leftover_fails_placeholders(leftover: str) -> None:
+    """Jinja tags, format fields, bracketed capitals, TODO and lorem ipsum are all leftovers that block a draft."""
+    passed, detail, status = _check(draft(text=f"{GOOD} {leftover}"), "placeholders")
+    assert not passed and leftover.split()[0].lower() in detail.lower() and status == "blocked"
+
+
 def test_product_name_in_wrong_letter_case_says_so() -> None:
     """A product name written in other letter case fails with a hint to use the catalog spelling."""
     passed, detail, _ = _check(draft(text=GOOD.replace("Oat Milk 1 l", "oat milk 1 l")), "product_name")

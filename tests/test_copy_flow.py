@@ -17,10 +17,12 @@ from typing import Any
 import pytest
 
 from stockgate.adapters.ledger import Ledger
+from stockgate.adapters.sinks import make_sink
 from stockgate.domain.approvals.policy import Policy, load_policy
 from stockgate.domain.approvals.requests import ApprovalRequest
 from stockgate.domain.drafts import CopyDraft
 from stockgate.errors import NotAuthorized
+from stockgate.services.commits import commit_approved
 from stockgate.services.decisions import decide, open_request
 from stockgate.settings import get_settings
 from tests.copy_fake_llm import Reply, serve_fake_llm
@@ -143,6 +145,8 @@ def test_copy_flow_pauses_publishes_each_approved_version_once_and_a_rerun_publi
     assert by_request[edited.id]["version"] == 2 and by_request[edited.id]["draft"]["text"] == new_text
     assert all(body["version"] == 1 for rid, body in by_request.items() if rid != edited.id)
     assert all([e.event for e in ledger.audit_trail(r.id)].count("committed") == 1 for r in requests)
+    retried = commit_approved(ledger, make_sink(f"files:{shop}"), request_id=edited.id)
+    assert retried.committed and retried.message.startswith("Already committed") and _published(shop) == files
 
     again, second = _start({"data_dir": str(data_dir), "sink": f"files:{shop}"})
     again.join(timeout=420)
