@@ -12,12 +12,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.panel import Panel
 from rich.prompt import Prompt
 
 from stockgate.cli.common import console, handle_errors
+
+PROGRESS_KEY = "replenish-progress"  # the weekly flow's progress artifact (flows/replenish.py)
 
 
 @handle_errors
@@ -65,8 +68,7 @@ def _start_flow(data_dir: Path, *, home: Path, api_url: str) -> tuple[subprocess
     logs.mkdir(exist_ok=True)
     log_file = logs / f"replenish-{time.strftime('%Y%m%d-%H%M%S')}.log"
     env = {**os.environ, "PREFECT_API_URL": api_url, "STOCKGATE_HOME": str(home),
-           "STOCKGATE_PAUSE_POLL_INTERVAL_S": "1", "PREFECT_LOGGING_EXTRA_LOGGERS": "stockgate,validations",
-           "OMP_NUM_THREADS": "1"}  # fmt: skip
+           "STOCKGATE_PAUSE_POLL_INTERVAL_S": "1", "OMP_NUM_THREADS": "1"}  # fmt: skip
     with log_file.open("ab") as out:
         cmd = [sys.executable, "-m", "flows.replenish", str(data_dir), "demo"]
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env), log_file
@@ -74,22 +76,46 @@ def _start_flow(data_dir: Path, *, home: Path, api_url: str) -> tuple[subprocess
 
 def _decide_while_running(process: subprocess.Popen[bytes], *, settings_home: Path, since: float,
                           approve_as: str | None) -> None:  # fmt: skip
+    """Show the run's progress bar (its ``replenish-progress`` artifact) and decide each request as it opens."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     from stockgate.adapters.ledger import Ledger
     from stockgate.settings import Settings
 
     settings = Settings(home=settings_home)
     seen: set[str] = set()
     ledger = Ledger(settings.resolved_ledger_url)  # the flow's ledger (SQLite in home, or STOCKGATE_LEDGER_URL)
-    with console.status("Loading, validating, forecasting and planning...") as status:
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as bars:
+        bar = bars.add_task("Starting the weekly flow", total=100)
         while process.poll() is None:
+            if shown := _run_progress(since):
+                bars.update(bar, completed=shown[0], description=shown[1])
             pending = [r for r in ledger.list_requests(status="pending")
                        if r.created_at.timestamp() >= since - 1 and r.id not in seen]  # fmt: skip
             for request in pending:
-                status.stop()
+                bars.stop()
                 seen.add(request.id)
                 _decide_one(ledger, settings, request.id, approve_as=approve_as)
-                status.start()
+                bars.start()
             time.sleep(1)
+
+
+def _run_progress(since: float) -> tuple[float, str] | None:
+    """(percent, what is happening) from the newest ``replenish-progress`` artifact created after ``since``."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    try:
+        with get_client(sync_client=True) as client:
+            found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[PROGRESS_KEY])),
+                                          sort=ArtifactSort.CREATED_DESC, limit=1)  # fmt: skip
+    except Exception:  # the bar is a courtesy: a busy or restarting server must not stop the demo
+        return None
+    if not found or found[0].created is None or found[0].created.timestamp() < since - 1:
+        return None
+    return float(cast(float, found[0].data)), found[0].description or ""
 
 
 def _decide_one(ledger: object, settings: object, request_id: str, *, approve_as: str | None) -> None:
@@ -163,7 +189,8 @@ def _report(home: Path, *, since: float, data_dir: Path, code: int | None) -> No
     for request in mine:
         where = f" as {request.external_ref}" if request.external_ref else ""
         console.print(f"{request.id} {request.subject_name or request.subject}: {request.status.value}{where}")
-    console.print(f"Plans and charts: {data_dir / 'runs'}; committed orders: {home / 'procurement'}")
+    console.print(f"Plans, forecasts and charts: {data_dir / 'runs'}; committed orders: {home / 'procurement'}")
+    console.print(f"Review them: notebooks/forecast_review.ipynb and approval_insights.ipynb (STOCKGATE_HOME={home})")
     if code:
         console.print(f"[red]The flow ended with exit code {code}; see the log in {home / 'logs'}.[/]")
         raise typer.Exit(code=1)
