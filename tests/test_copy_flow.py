@@ -144,6 +144,7 @@ def test_copy_flow_pauses_publishes_each_approved_version_once_and_a_rerun_publi
     by_request = {body["request_id"]: body for body in files.values()}
     assert by_request[edited.id]["version"] == 2 and by_request[edited.id]["draft"]["text"] == new_text
     assert all(body["version"] == 1 for rid, body in by_request.items() if rid != edited.id)
+    assert all(body["schema"] == "stockgate.copy/1" and body["sku"] == body["draft"]["sku"] for body in files.values())
     assert all([e.event for e in ledger.audit_trail(r.id)].count("committed") == 1 for r in requests)
     retried = commit_approved(ledger, make_sink(f"files:{shop}"), request_id=edited.id)
     assert retried.committed and retried.message.startswith("Already committed") and _published(shop) == files

@@ -19,7 +19,8 @@ from typing import Any
 from stockgate.adapters.ledger import Ledger
 from stockgate.adapters.sinks.base import Sink
 from stockgate.domain.approvals.requests import ApprovalRequest, Status
-from stockgate.domain.drafts import PurchaseOrder
+from stockgate.domain.copy.publishing import publication_payload
+from stockgate.domain.drafts import CopyDraft, PurchaseOrder
 
 
 def idempotency_key(request_id: str, version: int) -> str:
@@ -40,16 +41,21 @@ class CommitOutcome:
 
 
 def commit_payload(ledger: Ledger, request: ApprovalRequest) -> dict[str, Any]:
-    """What the sink receives: the approved draft version and who approved it when."""
+    """What the sink receives: the approved draft version and who approved it when (copy: also schema, sku,
+    channel, as in ``stockgate.domain.copy.publishing.publication_payload``)."""
     draft = ledger.draft(request.id, request.version)
     data = draft.to_json_dict() if isinstance(draft, PurchaseOrder) else draft.model_dump(mode="json")
-    return {
+    payload = {
         "request_id": request.id,
         "version": request.version,
         "approved_by": request.decided_by,
         "approved_at": request.decided_at.isoformat() if request.decided_at else None,
         "draft": data,
     }
+    if isinstance(draft, CopyDraft):  # the shop reads the payload schema, product and channel at the top level
+        shown = publication_payload(draft, version=request.version)
+        payload |= {key: shown[key] for key in ("schema", "sku", "channel")}
+    return payload
 
 
 def commit_approved(ledger: Ledger, sink: Sink, *, request_id: str, now: datetime | None = None) -> CommitOutcome:
