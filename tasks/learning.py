@@ -2,7 +2,8 @@
 
 Artifact keys are stable, so each refresh adds a new version of the same artifacts in the Prefect UI:
 ``learning-report`` (Markdown), ``learning-fva-overall``, ``learning-fva-by-reason``, ``learning-fva-by-class``,
-``learning-fva-by-approver``, ``learning-edit-verdicts`` and ``learning-adjustments`` (tables).
+``learning-fva-by-approver``, ``learning-edit-verdicts``, ``learning-adjustments`` and ``learning-decisions``
+(tables).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ARTIFACT_KEYS = (
     "learning-fva-by-approver",
     "learning-edit-verdicts",
     "learning-adjustments",
+    "learning-decisions",
 )
 _DESCRIPTIONS = {
     "fva-overall": "Forecast value added over all measured order lines: WAPE and bias (%) of seasonal naive, the "
@@ -36,6 +38,7 @@ _DESCRIPTIONS = {
     "fva-by-approver": "Forecast value added by the person who edited (or approved) the line.",
     "edit-verdicts": "Edited lines only, per person: did their edits help or hurt, in WAPE points and units.",
     "adjustments": "Forecast adjustments learned from recurring edits: proposals, off until a person enables them.",
+    "decisions": "Decisions of the period: outcomes, latency of people, share per route, expiries, rejections.",
 }
 
 

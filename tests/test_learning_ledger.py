@@ -160,3 +160,23 @@ def test_assembly_of_dropped_lines_and_expired_requests(ledger: Ledger, policy: 
     assert history.loc[kept.id, "outcome"] == "edited" and history.loc[late.id, "outcome"] == "expired"
     stats = learning_report(ledger, as_of=date(2026, 11, 6), weeks=1).decisions
     assert stats["expired"] == 1 and stats["route_share_pct"] == {"cli": 100.0}
+
+
+def test_auto_approval_is_suggested_from_ledger_decisions(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """25 small high-confidence orders approved unchanged by people give one suggestion with its evidence."""
+    from datetime import UTC, datetime
+
+    start = datetime(2026, 9, 1, 8, tzinfo=UTC)
+    for i in range(25):
+        at = start + timedelta(days=2 * i)
+        request = open_request(
+            ledger, policy, draft=make_po(supplier=f"SUP{i:02d}", confidence="high"), started_by="bob", now=at
+        )
+        decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="approve",
+               route="slack", now=at + timedelta(hours=1))  # fmt: skip
+    report = learning_report(ledger, as_of=date(2026, 10, 31), weeks=9)
+    (suggestion,) = report.suggestions
+    assert suggestion.rule == {"kind": "purchase_order", "max_total": 100.0, "confidence": "high", "max_warnings": 0}
+    assert "approved unchanged 100 % of the time over 7 weeks" in suggestion.text
+    assert "saved 25 decisions" in suggestion.text
+    assert report.decisions["route_share_pct"] == {"slack": 100.0} and report.decisions["latency_median_h"] == 1.0

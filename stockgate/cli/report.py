@@ -30,13 +30,17 @@ _TITLES = {
     "fva-by-approver": "By person",
     "edit-verdicts": "Did edits help or hurt? (edited lines only)",
     "adjustments": "Learned forecast adjustments (proposals; off unless enabled in the adjustments file)",
+    "decisions": "Decisions: outcomes, latency, routes, expiries, rejections by reason",
 }
 
 
 def _table(title: str, frame: pd.DataFrame) -> Table:
+    import pandas as pd
+
     table = Table(title=title, title_justify="left")
     for column in frame.columns:
-        table.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     return table
@@ -66,11 +70,9 @@ def _show(report: LearningReport) -> None:
         console.print(f"- {suggestion.text}", highlight=False)
     if not report.suggestions:
         console.print("- None: the decision history does not support a change yet.")
-    d = report.decisions
-    console.print(f"[bold]Decisions[/]: {d.get('requests', 0)} closed; outcomes {d.get('outcomes')}; latency median "
-                  f"{d.get('latency_median_h')} h (p90 {d.get('latency_p90_h')} h); per route (%) "
-                  f"{d.get('route_share_pct')}; expired {d.get('expired')}; rejections by reason "
-                  f"{d.get('rejections_by_reason')}.", highlight=False)  # fmt: skip
+    from stockgate.domain.learning.report import ENABLE_HINT
+
+    console.print(f"[dim]{ENABLE_HINT}[/]", highlight=False)
 
 
 @handle_errors

@@ -80,7 +80,8 @@ def decided_lines(*, requests: pd.DataFrame, decisions: pd.DataFrame, lines: pd.
     rid = out["request_id"]
     out["approver"] = rid.map(closing["actor"]).where(~changed, rid.map(edits["actor"]))
     out["route"] = rid.map(closing["route"]).where(~changed, rid.map(edits["route"]))
-    out["reason_category"] = rid.map(edits["reason_category"]).fillna("other").where(changed, UNCHANGED)
+    category = rid.map(edits["reason_category"]).astype(object)
+    out["reason_category"] = category.where(category.notna(), "other").where(changed, UNCHANGED)
     out["sku_class"] = out["service_class"].fillna("?").astype(str).str[:1].replace({"?": "unknown", "": "unknown"})
     created = rid.map(requests.set_index("request_id")["created_at"])
     out["window_start"] = pd.to_datetime(out["order_date"]).fillna(created.dt.tz_localize(None).dt.normalize())

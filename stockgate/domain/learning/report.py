@@ -71,7 +71,7 @@ class LearningReport:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tables for people, rounded, the group as the first column: ``fva-overall``, ``fva-by-reason``,
-        ``fva-by-class``, ``fva-by-approver``, ``edit-verdicts``, ``adjustments``."""
+        ``fva-by-class``, ``fva-by-approver``, ``edit-verdicts``, ``adjustments``, ``decisions``."""
         out = {"fva-overall": _fva_table(self.fva["overall"], "scope")}
         for by, name in (("reason_category", "reason"), ("sku_class", "class"), ("approver", "approver")):
             out[f"fva-by-{name}"] = _fva_table(self.fva[by], by)
@@ -83,6 +83,7 @@ class LearningReport:
               "enabled": a.enabled, "enabled_by": a.enabled_by or "",
               "dates": f"{a.start or ''}..{a.end or ''}" if (a.start or a.end) else ""} for a in self.adjustments]
         )  # fmt: skip
+        out["decisions"] = pd.DataFrame(_decision_rows(self.decisions), columns=["measure", "value"])
         return out
 
     def markdown(self) -> str:
@@ -123,6 +124,17 @@ class LearningReport:
             ],
             "adjustments": [_clean({**a.__dict__, "text": a.text}) for a in self.adjustments],
         }
+
+
+def _decision_rows(d: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows = [("closed requests", str(d.get("requests", 0)))]
+    rows += [(f"outcome: {k}", str(v)) for k, v in (d.get("outcomes") or {}).items()]
+    rows += [("latency of people, median (h)", str(d.get("latency_median_h") or "-")),
+             ("latency of people, 90th percentile (h)", str(d.get("latency_p90_h") or "-"))]  # fmt: skip
+    rows += [(f"decided by route: {k} (%)", f"{v:.1f}") for k, v in (d.get("route_share_pct") or {}).items()]
+    rows += [("expired", str(d.get("expired", 0)))]
+    rows += [(f"rejected for: {k}", str(v)) for k, v in (d.get("rejections_by_reason") or {}).items()]
+    return rows
 
 
 def _fva_table(frame: pd.DataFrame, by: str) -> pd.DataFrame:
