@@ -124,12 +124,16 @@ def show(request_id: str, as_json: JsonOpt = False, ledger_url: LedgerOpt = None
     for key, value in request_json(request).items():
         console.print(f"[bold]{key}[/]: {value}", highlight=False)
     for line in draft.get("lines", []):
-        console.print(f"  {line['sku']}@{line['location']}: {line['quantity']} units, {line['line_cost']}")
+        proposed = line.get("proposed_quantity")
+        machine = f" (machine proposed {proposed})" if proposed is not None and proposed != line["quantity"] else ""
+        console.print(f"  {line['sku']}@{line['location']}: {line['quantity']} units{machine}, {line['line_cost']}")
     for text_field in ("text", "subject", "body"):
         if draft.get(text_field):
             console.print(f"  {text_field}: {draft[text_field]}")
     for event in audit:
-        console.print(f"  {event['at']} {event['actor']} {event['event']} {event['reason'] or ''}", highlight=False)
+        category = (event["changes"] or {}).get("reason_category")
+        why = " ".join(x for x in (f"[{category}]" if category else "", event["reason"] or "") if x)
+        console.print(f"  {event['at']} {event['actor']} {event['event']} {why}", highlight=False, markup=False)
 
 
 def parse_edits(edits: list[str]) -> dict[str, Any]:
