@@ -23,6 +23,7 @@ from prefect.futures import as_completed
 from stockgate.domain.forecast.batched import BatchedForecast
 from stockgate.errors import ForecastError
 from tasks.artifacts import Progress, ProgressSink, publish_markdown, publish_table
+from tasks.logs import show_package_logs
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def limit_threads() -> None:
 
 
 limit_threads()
+show_package_logs()  # also in Dask workers, which import this module but not the flow's
 
 
 @dataclass(frozen=True)

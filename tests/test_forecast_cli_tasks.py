@@ -158,3 +158,25 @@ def test_weekly_forecast_step_runs_on_a_local_dask_cluster_and_plans(prefect_ser
         progress = client.read_artifacts(artifact_filter=key, flow_run_filter=run)
     assert {"forecast-batch-1-of-2", "forecast-batch-2-of-2"} <= names
     assert [float(a.data) for a in progress] == [100.0]
+    assert _batch_log_lines(run) == {"Batch 1 of 2", "Batch 2 of 2"}, "log lines from the Dask workers reach the UI"
+
+
+def _batch_log_lines(run: object) -> set[str]:
+    """The package's "Batch i of n" lines the API holds for a run (they arrive in batches, so wait a little)."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas import filters as f
+
+    assert isinstance(run, f.FlowRunFilter)
+    found: set[str] = set()
+    for _ in range(30):
+        with get_client(sync_client=True) as client:
+            flow_run_id = f.LogFilterFlowRunId(any_=run.id.any_ if run.id else [])
+            logs = client.read_logs(log_filter=f.LogFilter(flow_run_id=flow_run_id))
+        found = {line.message.split(":")[0] for line in logs if line.name == "tasks.forecast"} - {""}
+        found = {text for text in found if text.startswith("Batch")}
+        if len(found) >= 2:
+            break
+        time.sleep(1)
+    return found
