@@ -33,8 +33,18 @@ def _run(*args: str) -> tuple[int, str]:
 def test_report_json_has_fva_verdicts_and_proposals(seeded: tuple[str, date], tmp_path: Path) -> None:
     """--json: alice's edits hurt, bob's helped; promotion adjustments are proposed and off."""
     url, as_of = seeded
-    code, out = _run("--ledger", url, "--as-of", as_of.isoformat(), "--json", "--adjustments", str(tmp_path / "no"))
+    csv = tmp_path / "lines.csv"
+    code, out = _run("--ledger", url, "--as-of", as_of.isoformat(), "--json", "--adjustments", str(tmp_path / "no"),
+                     "--lines", str(csv))  # fmt: skip
     assert code == 0, out
+    import pandas as pd
+
+    lines = pd.read_csv(csv)
+    assert len(lines) == 24 and lines["measured"].all()
+    alice = lines[lines["approver"] == "alice"]
+    assert (alice["final_quantity"] > alice["proposed_quantity"]).all() and set(alice["reason_category"]) == {
+        "gut_feeling"
+    }
     data = json.loads(out)
     verdicts = {row["approver"]: row["verdict"] for row in data["edit_verdicts"]["approver"]}
     assert verdicts == {"alice": "hurt", "bob": "helped"}

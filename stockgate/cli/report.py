@@ -84,6 +84,9 @@ def report(
     adjustments: Annotated[
         Path | None, typer.Option("--adjustments", help="Adjustments file (default: STOCKGATE_ADJUSTMENTS_FILE).")
     ] = None,
+    lines: Annotated[
+        Path | None, typer.Option("--lines", help="Also write every decided order line with its measurement (CSV).")
+    ] = None,
 ) -> None:
     """What people's edits did to forecast accuracy, how decisions are made, and what the history suggests."""
     from stockgate.adapters.ledger import Ledger
@@ -97,7 +100,11 @@ def report(
     settings = get_settings()
     built = learning_report(Ledger(ledger_url or settings.resolved_ledger_url), as_of=day, weeks=weeks,
                             adjustments_file=adjustments or settings.resolved_adjustments_file)  # fmt: skip
+    if lines is not None:
+        built.lines.to_csv(lines, index=False, date_format="%Y-%m-%d")
     if json_out:
         typer.echo(json.dumps(built.to_dict(), indent=2))
-    else:
-        _show(built)
+        return
+    _show(built)
+    if lines is not None:
+        console.print(f"{len(built.lines)} order lines written to {lines}.", highlight=False)

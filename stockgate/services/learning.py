@@ -19,7 +19,7 @@ import yaml
 
 from stockgate.adapters.ledger import Ledger
 from stockgate.domain.learning.adjustments import Enabled, parse_enabled
-from stockgate.domain.learning.assemble import decided_lines, decision_history, measure_lines
+from stockgate.domain.learning.assemble import decided_lines, decision_history, line_table, measure_lines
 from stockgate.domain.learning.report import LearningReport, build_learning_report
 from stockgate.domain.learning.snapshots import daily_actuals, snapshot_rows
 from stockgate.errors import ConfigError
@@ -108,4 +108,4 @@ def learning_report(
     dates = ledger.snapshot_dates()
     info = {"snapshots": len(dates), "latest_as_of": dates[-1].isoformat() if dates else None,
             "rows_with_actuals": ledger.snapshot_count(with_actuals=True)}  # fmt: skip
-    return dataclasses.replace(report, snapshots=info)
+    return dataclasses.replace(report, snapshots=info, lines=line_table(decided, measured))

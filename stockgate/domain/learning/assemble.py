@@ -111,3 +111,18 @@ def measure_lines(lines: pd.DataFrame, snapshots: pd.DataFrame) -> tuple[pd.Data
     measured = work.join(sums, on="line", how="inner")
     measured = measured[(measured["days"] == measured["window_days"]) & (measured["known"] == measured["days"])]
     return measured[list(empty.columns)].reset_index(drop=True), len(work) - len(measured)
+
+
+def line_table(decided: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
+    """Every decided line with its measurement where there is one: proposal, final quantity, category, person,
+    window, then naive / machine / human forecasts and actual units over the window (empty while waiting)."""
+    key = ["request_id", "sku", "location"]
+    numbers = ["as_of", "naive_forecast", "machine_forecast", "actual"]
+    if decided.empty:
+        return pd.DataFrame(columns=[*decided.columns, *numbers, "human_forecast", "measured"])
+    out = decided.merge(measured[key + numbers] if len(measured) else pd.DataFrame(columns=key + numbers),
+                        on=key, how="left")  # fmt: skip
+    delta = out["final_quantity"].astype(float) - out["proposed_quantity"].astype(float)
+    out["human_forecast"] = (pd.to_numeric(out["machine_forecast"]) + delta).clip(lower=0.0)
+    out["measured"] = out["actual"].notna()
+    return out

@@ -42,6 +42,9 @@ class LearningReport:
     suggestions: list[Suggestion]
     adjustments: list[AdjustmentProposal]
     snapshots: dict[str, Any] = field(default_factory=dict)
+    lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Every decided order line of the period (``assemble.line_table``): what the machine proposed, what people
+    made of it and why, and, once measured, the forecasts and actual units over its window."""
 
     def findings(self) -> list[str]:
         """Plain sentences: did the machine beat naive, and did each approver's and reason's edits help or hurt."""
