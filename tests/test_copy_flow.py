@@ -205,6 +205,7 @@ def test_llm_fallback_blocked_copy_and_supersede_with_slack_cards(
         by_sku = {r.subject: r for r in requests if _copy(ledger, r.id).channel == "social"}
         assert by_sku, "the run drafted social copy for at least one product"
         superseded = set(result["out"]["superseded"])
+        assert superseded, "at least one older pending draft was superseded"
         for old in older:
             now = ledger.get(old.id)
             new = by_sku.get(old.subject)
@@ -218,7 +219,8 @@ def test_llm_fallback_blocked_copy_and_supersede_with_slack_cards(
             opened = next(e for e in ledger.audit_trail(new.id) if e.event == "opened")
             assert events[0].at <= opened.at, "the old request is withdrawn before the new one is opened"
             redrawn = [c for c in slack.state.calls_to("chat.update") if c.args.get("ts") == now.slack_ts]
-            assert redrawn and "Expired" in json.dumps(redrawn[-1].args)
+            card = json.dumps(redrawn[-1].args) if redrawn else ""
+            assert "Expired" in card and f"superseded by request {new.id}" in card, "the old card shows why"
     finally:
         slack.stop()
         get_settings.cache_clear()
