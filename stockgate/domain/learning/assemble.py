@@ -60,8 +60,8 @@ def decision_history(*, requests: pd.DataFrame, decisions: pd.DataFrame, lines: 
 def decided_lines(*, requests: pd.DataFrame, decisions: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     """One row per line of every approved purchase order: proposal, final quantity, who, why and the window.
 
-    Changed lines carry the last edit's category, editor and route; unchanged lines are "unchanged" and carry
-    the final decision's actor and route.
+    Changed lines carry the last edit's category ("unrecorded" for edits made before categories existed), editor
+    and route; unchanged lines are "unchanged" and carry the final decision's actor and route.
     """
     ok = requests[(requests["kind"] == "purchase_order") & requests["status"].isin(APPROVED)]["request_id"]
     ours = lines[lines["request_id"].isin(set(ok))]
@@ -81,7 +81,7 @@ def decided_lines(*, requests: pd.DataFrame, decisions: pd.DataFrame, lines: pd.
     out["approver"] = rid.map(closing["actor"]).where(~changed, rid.map(edits["actor"]))
     out["route"] = rid.map(closing["route"]).where(~changed, rid.map(edits["route"]))
     category = rid.map(edits["reason_category"]).astype(object)
-    out["reason_category"] = category.where(category.notna(), "other").where(changed, UNCHANGED)
+    out["reason_category"] = category.where(category.notna(), "unrecorded").where(changed, UNCHANGED)
     out["sku_class"] = out["service_class"].fillna("?").astype(str).str[:1].replace({"?": "unknown", "": "unknown"})
     created = rid.map(requests.set_index("request_id")["created_at"])
     out["window_start"] = pd.to_datetime(out["order_date"]).fillna(created.dt.tz_localize(None).dt.normalize())
