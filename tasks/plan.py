@@ -1,7 +1,8 @@
 """Prefect tasks for replenishment planning: plan, validate the drafts, write them and publish artifacts.
 
 Thin wrappers: the numbers come from ``stockgate.domain.replenish``; the checks from ``validations``; the files
-from ``stockgate.presentation.plan_files``. Only the file-writing task retries (it is the only I/O here).
+from ``stockgate.presentation.plan_files``; the last approved unit costs (for the cost-change flag) from the ledger
+the settings name. Only the file-writing task retries.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from stockgate.domain.replenish.demand import DemandForecast
 from stockgate.domain.replenish.planner import Plan, PlanConfig
 from stockgate.domain.replenish.run import plan_from_inputs
 from stockgate.presentation.plan_files import order_lines_frame, write_plan
+from stockgate.settings import Settings, get_settings
 from tasks.artifacts import publish_markdown, publish_table
 from validations.purchase_orders import validate_purchase_orders
 
@@ -33,8 +35,13 @@ def plan_orders(
     config: PlanConfig | None = None,
     warnings: Mapping[str, Sequence[str]] | None = None,
     forecast: DemandForecast | None = None,
+    previous_costs: Mapping[tuple[str, str], float] | None = None,
 ) -> Plan:
-    """Purchase-order drafts from the contract's frames; publishes a table of the drafts."""
+    """Purchase-order drafts from the contract's frames; publishes a table of the drafts.
+
+    ``previous_costs`` (unit cost per supplier id and SKU on the last approved order) defaults to the ledger's."""
+    if previous_costs is None:
+        previous_costs = previous_unit_costs(get_settings())
     plan = plan_from_inputs(
         sales=sales,
         catalog=catalog,
@@ -44,9 +51,21 @@ def plan_orders(
         config=config,
         warnings=warnings,
         forecast=forecast,
+        previous_costs=previous_costs,
     )
     publish_table("purchase-orders", _order_rows(plan.orders), "Purchase-order drafts, one per supplier.")
     return plan
+
+
+def previous_unit_costs(settings: Settings) -> dict[tuple[str, str], float]:
+    """Unit cost per (supplier id, SKU) on the last approved or committed order in the settings' ledger; empty
+    when the SQLite ledger file does not exist yet (no order was ever decided, and none is created here)."""
+    from stockgate.adapters.ledger import Ledger
+
+    url = settings.resolved_ledger_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return {}
+    return Ledger(url).last_unit_costs()
 
 
 @task(name="validate-purchase-orders")

@@ -188,7 +188,7 @@ def test_cost_and_price_changes_are_flagged() -> None:
     """A unit cost 20 % above the last order and a selling price far from the catalog raise flags."""
     sales = sales_frame()
     sales.loc[sales["unique_id"] == "S01/A", "price"] = 3.0
-    plan = make_plan(sales=sales, previous_costs={"A": 0.8})
+    plan = make_plan(sales=sales, previous_costs={("SUP1", "A"): 0.8, ("SUP2", "A"): 1.0})
     line = next(ln for o in plan.orders for ln in o.lines if ln.sku == "A")
     assert {"cost_change", "price_change"} <= set(line.flags)
 

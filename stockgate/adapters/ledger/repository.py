@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from stockgate.adapters.ledger import convert
 from stockgate.adapters.ledger.learning import LearningStore
-from stockgate.adapters.ledger.models import CopyVersionRow, DecisionRow, PurchaseOrderRow, RequestRow
+from stockgate.adapters.ledger.models import CopyVersionRow, DecisionRow, POLineRow, PurchaseOrderRow, RequestRow
 from stockgate.adapters.ledger.records import DecisionRecord, now_utc, utc
 from stockgate.adapters.ledger.store import SYSTEM_ACTOR, audit_row
 from stockgate.domain.approvals.requests import Action, ApprovalRequest, Status
@@ -155,6 +155,27 @@ class Ledger(LearningStore):
         if request.kind == "purchase_order":
             return PurchaseOrder.model_validate(payload)
         return CopyDraft.model_validate(payload)
+
+    def last_unit_costs(self) -> dict[tuple[str, str], float]:
+        """Unit cost per (supplier, SKU) on the newest approved or committed purchase order that ordered the SKU.
+
+        Reads the approved version (a human edit, if any) of each decided order; newest by decision time wins.
+        """
+        decided = (Status.APPROVED.value, Status.COMMITTED.value)
+        query = (
+            select(PurchaseOrderRow.supplier, POLineRow.sku, POLineRow.unit_cost)
+            .join(RequestRow, RequestRow.id == PurchaseOrderRow.request_id)
+            .join(POLineRow, POLineRow.purchase_order_id == PurchaseOrderRow.id)
+            .where(
+                RequestRow.kind == "purchase_order",
+                RequestRow.status.in_(decided),
+                PurchaseOrderRow.version == RequestRow.version,
+                POLineRow.quantity > 0,
+            )
+            .order_by(RequestRow.decided_at, RequestRow.created_at, POLineRow.id)
+        )
+        with self._tx() as session:
+            return {(str(sup), str(sku)): float(cost) for sup, sku, cost in session.execute(query)}
 
     def _add_draft(
         self,

@@ -24,7 +24,7 @@ class FlagContext:
     items: pd.DataFrame
     min_history_days: int
     warnings: Mapping[str, Sequence[str]]
-    previous_costs: Mapping[str, float]
+    previous_costs: Mapping[tuple[str, str], float]
     sales: pd.DataFrame
 
     @classmethod
@@ -35,7 +35,7 @@ class FlagContext:
         items: pd.DataFrame,
         config_min_history: int,
         warnings: Mapping[str, Sequence[str]],
-        previous_costs: Mapping[str, float],
+        previous_costs: Mapping[tuple[str, str], float],
         cutoff: date,
     ) -> FlagContext:
         """Summaries of the long sales frame up to ``cutoff``: days since first sale, mean of the last 28 days."""
@@ -111,12 +111,13 @@ def _money_flags(ln: PlannedLine, *, context: FlagContext, price_change: float, 
             f"Price change: sold at {context.recent_price[ln.unique_id]:,.2f} off promotion over the last 14 days, "
             f"{moved:+.0%} against the catalog price {catalog_price:,.2f}."
         )
-    cost_moved = relative_change(ln.unit_cost, context.previous_costs.get(ln.sku))
-    if abs(cost_moved) > cost_change:
+    previous = context.previous_costs.get((ln.supplier_id, ln.sku))
+    cost_moved = relative_change(ln.unit_cost, previous)
+    if previous is not None and abs(cost_moved) > cost_change:
         ln.add_flag("cost_change")
         ln.reasons.append(
-            f"Cost change: unit cost {ln.unit_cost:,.2f} is {cost_moved:+.0%} against the last order "
-            f"({context.previous_costs[ln.sku]:,.2f})."
+            f"Cost change: unit cost {ln.unit_cost:,.2f} is {cost_moved:+.0%} against the last approved order "
+            f"from {ln.supplier_id} ({previous:,.2f})."
         )
 
 

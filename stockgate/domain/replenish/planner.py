@@ -74,12 +74,13 @@ def plan_replenishment(
     config: PlanConfig | None = None,
     forecast_confidence: Mapping[str, Confidence] | None = None,
     warnings: Mapping[str, Sequence[str]] | None = None,
-    previous_costs: Mapping[str, float] | None = None,
+    previous_costs: Mapping[tuple[str, str], float] | None = None,
 ) -> Plan:
     """Purchase-order drafts, one per supplier. ``sales`` is the long frame ``unique_id, ds, y[, price]``.
 
     ``forecast_confidence`` is the forecaster's grade per unique_id; ``warnings`` data warnings per SKU or
-    unique_id; ``previous_costs`` the unit cost of the last order per SKU (for the ``cost_change`` flag).
+    unique_id; ``previous_costs`` the unit cost on the last approved order per (supplier id, SKU), for the
+    ``cost_change`` flag (``Ledger.last_unit_costs``).
     """
     config = config or PlanConfig()
     if sales.empty:

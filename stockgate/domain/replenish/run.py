@@ -60,8 +60,10 @@ def plan_from_inputs(
     config: PlanConfig | None = None,
     warnings: Mapping[str, Sequence[str]] | None = None,
     forecast: DemandForecast | None = None,
+    previous_costs: Mapping[tuple[str, str], float] | None = None,
 ) -> Plan:
-    """Plan from the contract's frames (sales in contract columns); fits the forecaster unless one is given."""
+    """Plan from the contract's frames (sales in contract columns); fits the forecaster unless one is given.
+    ``previous_costs``: unit cost on the last approved order per (supplier id, SKU), for the cost-change flag."""
     if not freq.upper().startswith("D"):
         raise PlanningError(
             f"Replenishment planning needs daily sales; these sales are at frequency '{freq}'.",
@@ -82,4 +84,5 @@ def plan_from_inputs(
         config=config,
         forecast_confidence=grades,
         warnings=warnings,
+        previous_costs=previous_costs,
     )
