@@ -91,7 +91,10 @@ def local_mode(*, n: int) -> None:
             decide(ledger, policy, request_id=request.id, expected_version=request.version, actor="ana",
                    action="approve", route="cli")  # fmt: skip
             waker.wake(flow_run_id=str(request.flow_run_id), request_id=request.id)
+            deadline = time.monotonic() + 120
             while ledger.get(request.id).status.value != "committed":
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{request.id} was approved but not committed within 120 s")
                 time.sleep(0.02)
             latencies.append(time.perf_counter() - started)
         runner.join(timeout=60)

@@ -105,10 +105,18 @@ def _committed_markdown(ledger: Ledger, requests: list[ApprovalRequest]) -> str:
 def _commit_ready(
     ledger: Ledger, ids: list[str], *, settings: Settings, sink_spec: str | None
 ) -> list[ApprovalRequest]:
+    """Commit every approved request; returns the states this pass acted on.
+
+    A request still pending when read stays pending in the result even if it is approved a moment later: re-reading
+    it here would let the loop end with an approved order never committed (found by bench/decision_latency.py).
+    """
+    seen = []
     for request in (ledger.get(i) for i in ids):
         if request.status == Status.APPROVED:
             commit_request(request.id, settings=settings, sink_spec=sink_spec)
-    return [ledger.get(i) for i in ids]
+            request = ledger.get(request.id)
+        seen.append(request)
+    return seen
 
 
 def _timeout_s(requests: list[ApprovalRequest]) -> int:
