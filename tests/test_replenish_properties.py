@@ -138,3 +138,58 @@ def test_levels_grow_with_the_service_target(mean: float, lo: float, hi: float) 
         protection=window, before_delivery=None, service_level=lo
     )
     assert np.all(np.diff(window.values) >= 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    on_hand=st.tuples(*[st.floats(min_value=0, max_value=400, allow_nan=False)] * 3),
+    packs=st.tuples(*[st.integers(min_value=1, max_value=24)] * 3),
+    moqs=st.tuples(*[st.integers(min_value=0, max_value=120)] * 3),
+    shelf=st.integers(min_value=1, max_value=40),
+    budgets=st.tuples(*[st.one_of(st.just(float("nan")), st.floats(min_value=0, max_value=300))] * 2),
+    run_budget=st.one_of(st.none(), st.floats(min_value=0, max_value=400)),
+    measure=st.sampled_from(["cycle", "fill_rate", "fill_rate_backorder"]),
+    level=st.sampled_from([None, 0.8, 0.95, 0.99]),
+)
+def test_whole_plan_keeps_every_rule(
+    on_hand: tuple[float, float, float],
+    packs: tuple[int, int, int],
+    moqs: tuple[int, int, int],
+    shelf: int,
+    budgets: tuple[float, float],
+    run_budget: float | None,
+    measure: str,
+    level: float | None,
+) -> None:
+    """On the whole planner: quantities are non-negative pack multiples, at least the minimum when ordering,
+    zero when the position covers the order-up-to level, within the shelf-life cap, supplier and run budgets,
+    and never for the discontinued item."""
+    from stockgate.domain.replenish import PlanConfig, ServiceLevels
+    from tests.test_replenish_plan import MEANS, catalog_frame, inventory_frame, make_plan, suppliers_frame
+
+    catalog = catalog_frame(
+        pack_size=[*packs, 1], moq=[*moqs, 0], shelf_life_days=[np.nan, np.nan, float(shelf), np.nan]
+    )
+    config = PlanConfig(service=ServiceLevels(override=level), measure=measure, run_budget=run_budget)  # type: ignore[arg-type]
+    plan = make_plan(
+        catalog=catalog,
+        inventory=inventory_frame(on_hand=(*on_hand, 0)),
+        suppliers=suppliers_frame(budget=budgets),
+        config=config,
+    )
+    lead = {"SUP1": 3, "SUP2": 5}
+    for ln in plan.lines:
+        q = ln.quantity
+        assert isinstance(q, int) and q >= 0 and q % ln.pack_size == 0
+        assert q == 0 or q >= ln.moq
+        if ln.position >= ln.order_up_to:
+            assert q == 0
+        if ln.sku == "C":  # sells before expiry: demand until delivery plus the shelf life, less the position
+            days = (ln.order_date - ln.first_day).days + lead[ln.supplier_id] + shelf
+            assert q <= max(MEANS["C"] * days - ln.position, 0) + 1e-6
+        assert ln.sku != "D" or q == 0
+    totals = {o.supplier: sum(line.line_cost for line in o.lines) for o in plan.orders}
+    for supplier, budget in zip(("SUP1", "SUP2"), budgets, strict=True):
+        assert np.isnan(budget) or totals.get(supplier, 0.0) <= budget + 1e-6
+    assert run_budget is None or sum(totals.values()) <= run_budget + 1e-6
+    assert all(line.quantity == 0 for o in plan.orders for line in o.lines if line.sku == "D")
