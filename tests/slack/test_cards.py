@@ -143,3 +143,14 @@ def test_malformed_button_value_is_rejected() -> None:
     """A value without an integer version is not accepted as a request reference."""
     with pytest.raises((ValueError, KeyError)):
         parse_button_value('{"r": "AR-1", "v": "1"}')
+
+
+def test_superseded_copy_card_says_it_was_withdrawn_not_timed_out() -> None:
+    """A request withdrawn for a newer draft says so; a timed-out one keeps the expiry wording."""
+    withdrawn = DecisionLine(actor="stockgate", action="expire", at=LATER, reason="superseded by request AR-2",
+                             route="system")  # fmt: skip
+    superseded = json.dumps(cards.request_card(_snap(make_copy(), status="expired", decisions=(withdrawn,))))
+    timed_out = json.dumps(cards.request_card(_snap(make_copy(), status="expired")))
+    assert "Withdrawn without a decision (a newer draft replaces it)" in superseded
+    assert "superseded by request AR-2" in superseded
+    assert "Expired without a decision" in timed_out and "Withdrawn" not in timed_out

@@ -117,6 +117,14 @@ def _decision_text(d: DecisionLine) -> str:
     return f"{verb} by *{bk.escape(d.actor)}* at {utc(d.at)} via {d.route}{why}"
 
 
+def _expired_text(snap: RequestSnapshot) -> str:
+    """Why an expired request closed: its timeout, or withdrawn early (for example superseded by a newer draft)."""
+    why = next((d.reason for d in reversed(snap.decisions) if d.action == "expire" and d.reason), None)
+    if why and why.startswith("superseded"):
+        return "Withdrawn without a decision (a newer draft replaces it): nothing was ordered or published."
+    return "Expired without a decision: nothing was ordered or published."
+
+
 def status_blocks(snap: RequestSnapshot) -> list[bk.Block]:
     """The decision state: outcome, who, when, who is still needed, committed reference."""
     lines = [_decision_text(d) for d in snap.decisions]
@@ -125,7 +133,7 @@ def status_blocks(snap: RequestSnapshot) -> list[bk.Block]:
     if snap.is_pending and snap.still_needed:
         lines.append(f"Still needed: {bk.escape(snap.still_needed)}")
     if snap.status == "expired":
-        lines.append("Expired without a decision: nothing was ordered or published.")
+        lines.append(_expired_text(snap))
     if snap.committed_ref:
         lines.append(f"Committed as *{bk.escape(snap.committed_ref)}*.")
     icon = _OUTCOME_ICON.get(snap.status, "•")
