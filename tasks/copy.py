@@ -7,9 +7,7 @@ from ``validations.copy`` (the GX ``copy`` suite). The lead's flow gates and pub
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -29,6 +27,7 @@ from stockgate.domain.copy.signals import period_days
 from stockgate.domain.copy.suite import blocked_reason
 from stockgate.domain.drafts import CopyDraft
 from stockgate.domain.replenish.inputs import sales_long
+from stockgate.presentation.copy_files import blocked_draft_ids, write_drafts
 from stockgate.services.publishing import recent_published
 from stockgate.services.supersede import Superseded, supersede_pending
 from stockgate.settings import Settings
@@ -37,7 +36,6 @@ from tasks.gate import ledger_and_policy
 from validations.copy import validate_copy
 
 log = logging.getLogger(__name__)
-OUTPUT_FILE = "copy_drafts.json"
 HORIZON_DAYS = 28
 """Days of forecast the candidates look at."""
 BLOCKED_EVENT = "copy_blocked"
@@ -129,13 +127,7 @@ def recent_copy(settings: Settings) -> list[dict[str, Any]]:
 @task(name="write-copy-drafts")
 def write_copy_drafts(drafts: Sequence[CopyDraft], out_dir: Path) -> Path:
     """Write ``copy_drafts.json`` (ready and blocked drafts with their checks) atomically; its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / OUTPUT_FILE
-    tmp = path.with_suffix(".json.tmp")
-    payload = [draft.model_dump(mode="json") for draft in drafts]
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_drafts(drafts, out_dir)
 
 
 @task(name="hold-back-blocked-copy")
@@ -193,7 +185,4 @@ def _redraw_and_wake(done: Sequence[Superseded], *, settings: Settings) -> None:
 
 def blocked_in(out_dir: Path) -> list[str]:
     """Draft ids marked blocked in the run's ``copy_drafts.json`` (empty when it is not there)."""
-    path = out_dir / OUTPUT_FILE
-    if not path.is_file():
-        return []
-    return [str(d["draft_id"]) for d in json.loads(path.read_text("utf-8")) if d.get("status") == "blocked"]
+    return blocked_draft_ids(out_dir)

@@ -9,7 +9,6 @@ too, with the failed checks saying why; ``--strict`` makes them exit with code 1
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -20,8 +19,7 @@ import typer
 from stockgate.cli.common import console, handle_errors
 from stockgate.domain.drafts import CopyDraft
 from stockgate.errors import ConfigError, InputError, ValidationFailed
-
-OUTPUT_FILE = "copy_drafts.json"
+from stockgate.presentation.copy_files import write_drafts
 
 
 @handle_errors
@@ -131,17 +129,6 @@ def read_forecast(path: Path) -> Any:
             f"lacks the columns {', '.join(missing)}.", file=str(path), hint="Expected unique_id, ds, forecast."
         )
     return frame.assign(ds=pd.to_datetime(frame["ds"]))
-
-
-def write_drafts(drafts: Sequence[CopyDraft], out: Path) -> Path:
-    """Write ``copy_drafts.json`` atomically (a temporary file renamed into place)."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / OUTPUT_FILE
-    tmp = path.with_suffix(".json.tmp")
-    payload = [draft.model_dump(mode="json") for draft in drafts]
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
 
 
 def _print_summary(drafts: Sequence[CopyDraft], path: Path) -> None:

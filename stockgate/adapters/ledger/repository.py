@@ -273,28 +273,7 @@ class Ledger(LearningStore):
         """Expire a pending request whose ``expires_at`` has passed; True if this call expired it."""
         at = utc(now or now_utc())
         reason = "No decision before the timeout; nothing was committed."
-        with self._tx() as session:
-            result = session.execute(
-                update(RequestRow)
-                .where(
-                    RequestRow.id == request_id, RequestRow.status == Status.PENDING.value, RequestRow.expires_at <= at
-                )
-                .values(
-                    status=Status.EXPIRED.value,
-                    revision=RequestRow.revision + 1,
-                    decided_by=SYSTEM_ACTOR,
-                    decided_at=at,
-                    reason=reason,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                return False
-            version = session.scalars(select(RequestRow.version).where(RequestRow.id == request_id)).one()
-            session.add(DecisionRow(request_id=request_id, version=version, actor=SYSTEM_ACTOR, action="expire",
-                                    route="system", reason=reason, final=True, created_at=at))  # fmt: skip
-            audit_row(session, at, request_id, SYSTEM_ACTOR, "expired", {"status": Status.EXPIRED.value}, reason)
-        return True
+        return self._close_expired(request_id, at=at, reason=reason, event="expired", only_due=True)
 
     def withdraw(
         self, request_id: str, *, reason: str, event: str, changes: dict[str, Any] | None = None,
@@ -305,14 +284,21 @@ class Ledger(LearningStore):
         Nothing is committed for it. ``reason`` goes to the request, its decision record and the audit ``event``.
         """
         at = utc(now or now_utc())
+        return self._close_expired(request_id, at=at, reason=reason, event=event, changes=changes, only_due=False)
+
+    def _close_expired(
+        self, request_id: str, *, at: datetime, reason: str, event: str, only_due: bool,
+        changes: dict[str, Any] | None = None,
+    ) -> bool:  # fmt: skip
+        """One conditional update pending -> expired (past ``expires_at`` when ``only_due``), decision and audit."""
+        conditions = [RequestRow.id == request_id, RequestRow.status == Status.PENDING.value]
+        if only_due:
+            conditions.append(RequestRow.expires_at <= at)
         closed = {"status": Status.EXPIRED.value, "revision": RequestRow.revision + 1, "decided_by": SYSTEM_ACTOR,
                   "decided_at": at, "reason": reason}  # fmt: skip
         with self._tx() as session:
             result = session.execute(
-                update(RequestRow)
-                .where(RequestRow.id == request_id, RequestRow.status == Status.PENDING.value)
-                .values(**closed)
-                .execution_options(synchronize_session=False)
+                update(RequestRow).where(*conditions).values(**closed).execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 return False
