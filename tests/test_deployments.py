@@ -29,7 +29,6 @@ from tests.deployment_stack import ROOT, LocalStack
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
 
 WEEKLY = "weekly-replenishment/weekly-replenishment"
-SWEEP = "approvals-sweep/approvals-sweep"
 
 
 def _yaml_deployments() -> list[dict[str, Any]]:
@@ -181,11 +180,13 @@ def test_every_deployment_is_scheduled_and_a_worker_runs_the_weekly_flow_to_the_
                 when = run.expected_start_time.astimezone(zone)
                 assert run.auto_scheduled and cron_matches(spec["schedules"][0]["cron"], when), (spec["name"], when)
 
-        # The sweep would also wake the run; pause it so the test proves the CLI's waker did.
-        sweep = client.read_deployment_by_name(SWEEP)
-        client.pause_deployment(sweep.id)
-        for run in _scheduled_runs(client, sweep.id):
-            client.delete_flow_run(run.id)
+        # Only the run under test may reach the worker: the sweep would also wake it (this test proves the CLI's
+        # waker does), and a refresh due at 05:00 would compete for the two cores.
+        for name, deployment in deployments.items():
+            if name != "weekly-replenishment":
+                client.pause_deployment(deployment.id)
+                for scheduled in _scheduled_runs(client, deployment.id):
+                    client.delete_flow_run(scheduled.id)
 
         run = client.create_flow_run_from_deployment(client.read_deployment_by_name(WEEKLY).id)
         stack.start_worker()
