@@ -158,7 +158,7 @@ def _watcher(
     """Locally, a thread sends reminders, expires requests and wakes this run when it has work."""
     if mode != "pause" or flow_run_id is None:
         return nullcontext()
-    reminders, waker = reminders_for(settings, ledger, policy), PrefectRunWaker()
+    reminders, waker = reminders_for(settings, ledger, policy), PrefectRunWaker(settle_s=0)  # it ticks again soon
 
     def tick(now: datetime) -> None:
         sweep(ledger, reminders, now=now, request_ids=ids)

@@ -9,7 +9,9 @@ of its own before it waits again, and the approvals sweep wakes runs that still 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
@@ -34,31 +36,77 @@ def _wake_input(request_id: str) -> dict[str, str]:
 
 
 class PrefectRunWaker:
-    """Resume paused or suspended Prefect runs through the Prefect API."""
+    """Resume paused or suspended Prefect runs through the Prefect API.
+
+    A run that is still Running when the decision lands may be about to pause or suspend (it read the ledger just
+    before the decision): the waker retries for up to ``settle_s`` seconds while the run is Running, so that decision
+    does not wait for the next sweep.
+    """
+
+    def __init__(self, *, settle_s: float = 6.0, step_s: float = 0.5) -> None:
+        self.settle_s, self.step_s = settle_s, step_s
 
     def wake(self, *, flow_run_id: str, request_id: str) -> bool:
         """Resume synchronously; never raises for a run that is not waiting."""
         from prefect.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
         from prefect.flow_runs import resume_flow_run
 
-        try:
-            resume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
-        except (NotPausedError, FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
-            log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
-            return False
-        return True
+        deadline = time.monotonic() + self.settle_s
+        while True:
+            try:
+                resume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
+                return True
+            except NotPausedError as exc:
+                if time.monotonic() >= deadline or not _is_running(flow_run_id):
+                    return _not_resumed(flow_run_id, request_id, exc)
+                time.sleep(self.step_s)
+            except (FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
+                return _not_resumed(flow_run_id, request_id, exc)
 
     async def awake(self, *, flow_run_id: str, request_id: str) -> bool:
         """Resume from inside an event loop (the sync API would return an un-awaited coroutine there)."""
         from prefect.exceptions import FlowPauseTimeout, NotPausedError, ObjectNotFound
         from prefect.flow_runs import aresume_flow_run
 
-        try:
-            await aresume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
-        except (NotPausedError, FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
-            log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
-            return False
-        return True
+        deadline = time.monotonic() + self.settle_s
+        while True:
+            try:
+                await aresume_flow_run(UUID(flow_run_id), run_input=_wake_input(request_id))
+                return True
+            except NotPausedError as exc:
+                if time.monotonic() >= deadline or not await _ais_running(flow_run_id):
+                    return _not_resumed(flow_run_id, request_id, exc)
+                await asyncio.sleep(self.step_s)
+            except (FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
+                return _not_resumed(flow_run_id, request_id, exc)
+
+
+def _not_resumed(flow_run_id: str, request_id: str, exc: Exception) -> bool:
+    log.info("Run %s not resumed for request %s: %s", flow_run_id, request_id, exc)
+    return False
+
+
+def _is_running(flow_run_id: str) -> bool:
+    """True while the run is Running (it may be about to pause); False for any other or unknown state."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(UUID(flow_run_id)).state
+    except Exception:  # an unreadable run is treated as not about to pause
+        return False
+    return bool(state and state.is_running())
+
+
+async def _ais_running(flow_run_id: str) -> bool:
+    from prefect.client.orchestration import get_client
+
+    try:
+        async with get_client() as client:
+            state = (await client.read_flow_run(UUID(flow_run_id))).state
+    except Exception:  # an unreadable run is treated as not about to pause
+        return False
+    return bool(state and state.is_running())
 
 
 @dataclass
