@@ -145,7 +145,7 @@ def _apply_form_decision(ledger: Ledger, policy: Policy, answer: GateInput, ids:
         request = ledger.get(answer.request_id)
         result = decide(ledger, policy, request_id=request.id, expected_version=request.version,
                         actor=answer.decided_by, action=answer.action, reason=answer.reason or None,
-                        route="prefect-ui")  # fmt: skip
+                        route="prefect-ui", reason_category=answer.reason_category)  # fmt: skip
         log.info("%s", result.message)
     except StockgateError as exc:
         log.warning("Decision from the Prefect UI refused: %s", exc)

@@ -21,13 +21,16 @@ from prefect.flow_runs import pause_flow_run, suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
+from stockgate.domain.learning.reasons import ReasonCategory
+
 log = logging.getLogger(__name__)
 
 WaitMode = Literal["pause", "suspend"]
 
 
 class GateInput(RunInput):
-    """The Prefect UI's resume form: which request, and optionally a decision by a named person."""
+    """The Prefect UI's resume form: which request, and optionally a decision by a named person and its reason
+    category (``stockgate.domain.learning.reasons``; the form shows it as a select)."""
 
     request_id: str = Field(description="The approval request this input is about (see the 'approvals' artifact).")
     action: Literal["none", "approve", "reject"] = Field(
@@ -35,6 +38,11 @@ class GateInput(RunInput):
     )
     decided_by: str = Field("", description="Your name as the approval policy knows it.")
     reason: str = Field("", description="Required to reject.")
+    reason_category: ReasonCategory | None = Field(
+        None,
+        description="Why you decided so (optional): promotion, supplier_issue, data_error, gut_feeling or other "
+        "('other' needs a reason). Measured later by the learning loop.",
+    )
 
 
 def wait_mode(requested: Literal["auto", "pause", "suspend"]) -> WaitMode:
