@@ -1,4 +1,5 @@
-"""Weekly replenishment: load, validate, forecast, plan, gate, commit. This module only sequences tasks."""
+"""Weekly replenishment: load, validate, forecast (with the adjustments people enabled, stored as the week's
+snapshot), plan, gate, commit. This module only sequences tasks."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tasks.forecast import forecast_for_planning, publish_forecast_summary, writ
 from tasks.gate import ledger_and_policy, notify_approvers, open_requests, require_valid_drafts
 from tasks.gate_loop import run_gate
 from tasks.inputs import load_input_files, validate_input_files, warnings_by_sku
+from tasks.learning import adjust_planning_forecast, note_plan_adjustments, store_planning_snapshot
 from tasks.logs import show_package_logs
 from tasks.plan import plan_orders, validate_orders, write_orders
 from tasks.waiting import current_flow_run_id, wait_mode
@@ -45,10 +47,14 @@ def weekly_replenishment(params: ReplenishParams) -> dict[str, Any]:
                                        progress=progress.part(0.15, 0.80, "Forecasting"))  # fmt: skip
         publish_forecast_summary(demand, sales=clean.sales, catalog=clean.catalog)
         write_forecast(demand, out_dir)
+        url = settings.resolved_ledger_url
+        planning = adjust_planning_forecast(demand, ledger_url=url, adjustments_file=settings.resolved_adjustments_file)
+        store_planning_snapshot(demand, sales=clean.sales, forecast=planning, ledger_url=url, run_id=run_id)
         progress.update(0.82, "Planning purchase orders")
         plan = plan_orders(sales=clean.sales, catalog=clean.catalog, inventory=clean.inventory,
                            suppliers=clean.suppliers, freq=clean.freq, warnings=warnings,
-                           forecast=demand.as_demand_forecast())  # fmt: skip
+                           forecast=planning)  # fmt: skip
+        plan = note_plan_adjustments(plan, forecast=planning)
         progress.update(0.90, "Checking and writing the drafts")
         validation = cast(SuiteResult, validate_orders(plan.orders, catalog=clean.catalog, suppliers=clean.suppliers))
         require_valid_drafts(validation)

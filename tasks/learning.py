@@ -1,4 +1,5 @@
-"""Prefect tasks of the learning loop: build the report from the ledger and publish it as artifacts.
+"""Prefect tasks of the learning loop: build the report from the ledger and publish it as artifacts; in the weekly
+run, apply the adjustments people enabled to the planning forecast and store the forecast the plan used.
 
 Artifact keys are stable, so each refresh adds a new version of the same artifacts in the Prefect UI:
 ``learning-report`` (Markdown), ``learning-fva-overall``, ``learning-fva-by-reason``, ``learning-fva-by-class``,
@@ -8,17 +9,27 @@ Artifact keys are stable, so each refresh adds a new version of the same artifac
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from stockgate.adapters.ledger import Ledger
-from stockgate.domain.learning.adjustments import adjust_forecast
+from stockgate.domain.learning.adjusted import AdjustedForecast, adjust_snapshot_forecast, note_adjustments
+from stockgate.domain.learning.adjustments import AdjustmentProposal, adjust_forecast
 from stockgate.domain.learning.report import LearningReport
+from stockgate.domain.replenish.demand import DemandForecast
+from stockgate.domain.replenish.planner import Plan
 from stockgate.services import learning
+from stockgate.services.planning_adjustments import planning_adjustments
 from tasks.artifacts import publish_markdown, publish_table
+from tasks.forecast import ForecastResult
+
+log = logging.getLogger(__name__)
+_HORIZON_FALLBACK_DAYS = 28
 
 ARTIFACT_KEYS = (
     "learning-report",
@@ -74,3 +85,60 @@ def write_adjusted_forecast(forecasts: pd.DataFrame, report: LearningReport, out
     publish_markdown("learning-adjusted-forecast", f"Adjusted forecast written to `{path}`:\n\n" + "\n".join(on),
                      "The forecast with the adjustments people enabled.")  # fmt: skip
     return path
+
+
+@task(name="adjust-planning-forecast", cache_policy=NO_CACHE)  # the forecast holds fitted models: never hash it
+def adjust_planning_forecast(
+    result: ForecastResult, *, ledger_url: str, adjustments_file: Path | None
+) -> DemandForecast:
+    """The forecast the weekly plan orders against: ``result``'s models with the adjustments a person enabled
+    (an ``AdjustedForecast``), published as ``replenish-adjustments``; unchanged when none is enabled."""
+    base = result.as_demand_forecast()
+    cutoff = forecast_cutoff(result.forecasts)
+    adjustments = planning_adjustments(ledger_url=ledger_url, adjustments_file=adjustments_file,
+                                       as_of=cutoff + timedelta(days=1))  # fmt: skip
+    if not adjustments:
+        log.info("No forecast adjustment enabled in %s: the plan uses the forecaster's numbers.", adjustments_file)
+        return base
+    head = f"# Forecast adjustments applied to this plan\n\nEnabled in `{adjustments_file}`:\n\n"
+    publish_markdown("replenish-adjustments", head + "\n".join(f"- {_adjustment_text(a)}" for a in adjustments),
+                     "Learned forecast adjustments people enabled, applied to this week's plan.")  # fmt: skip
+    for a in adjustments:
+        log.info("Plan forecast adjusted: %s", _adjustment_text(a))
+    return AdjustedForecast(base, adjustments=adjustments, cutoff=cutoff)
+
+
+def _adjustment_text(a: AdjustmentProposal) -> str:
+    dates = f", {a.start or '...'} to {a.end or '...'}" if a.start or a.end else ""
+    return f"`{a.id}`: SKU {a.value} x{a.factor:.2f}{dates} ('{a.reason_category}'), enabled by {a.enabled_by}"
+
+
+def forecast_cutoff(forecasts: pd.DataFrame) -> date:
+    """The last day of history of daily forecaster rows (the day before their first ``ds``)."""
+    return (pd.Timestamp(forecasts["ds"].min()) - pd.Timedelta(days=1)).date()
+
+
+@task(name="store-planning-snapshot", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def store_planning_snapshot(
+    result: ForecastResult, *, sales: pd.DataFrame, forecast: DemandForecast, ledger_url: str, run_id: str | None
+) -> tuple[date, int]:
+    """Store the daily forecast the plan used (with its adjustments) and seasonal naive in the ledger, as of the
+    forecast cutoff, like the daily refresh does; a re-run of the same as-of date replaces it. (as-of, rows)."""
+    from stockgate.domain.replenish.inputs import sales_long
+
+    used = result.forecasts
+    if isinstance(forecast, AdjustedForecast):
+        used = adjust_snapshot_forecast(used, forecast.adjustments)
+    return learning.save_forecast_snapshot(Ledger(ledger_url), forecasts=used, history=sales_long(sales),
+                                           run_id=run_id)  # fmt: skip
+
+
+@task(name="note-plan-adjustments", cache_policy=NO_CACHE)
+def note_plan_adjustments(plan: Plan, *, forecast: DemandForecast) -> Plan:
+    """The plan with each line of an adjusted SKU naming its adjustment in its reasons (unchanged otherwise)."""
+    if not isinstance(forecast, AdjustedForecast):
+        return plan
+    horizon = forecast.horizon or _HORIZON_FALLBACK_DAYS
+    orders = note_adjustments(plan.orders, adjustments=forecast.adjustments, cutoff=forecast.cutoff,
+                              horizon_days=horizon)  # fmt: skip
+    return Plan(orders=orders, lines=plan.lines, skipped=plan.skipped)
