@@ -30,7 +30,7 @@ WaitMode = Literal["pause", "suspend"]
 
 class GateInput(RunInput):
     """The Prefect UI's resume form: which request, and optionally a decision by a named person and its reason
-    category (``stockgate.domain.learning.reasons``; the form shows it as a select)."""
+    category (``stockgate.domain.learning.reasons.ReasonCategory``; unknown values are refused by validation)."""
 
     request_id: str = Field(description="The approval request this input is about (see the 'approvals' artifact).")
     action: Literal["none", "approve", "reject"] = Field(
