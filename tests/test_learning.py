@@ -186,3 +186,57 @@ def test_adjust_forecast_changes_nothing_until_enabled_then_only_that_sku() -> N
     assert adjusted is not None
     assert adjusted["forecast"].tolist() == [10.0 * first.factor, 10.0, 10.0 * first.factor]
     assert adjusted.loc[1, "p90"] == 14.0
+
+
+def test_domain_errors_are_stockgate_errors_and_args_keyword_only() -> None:
+    """Missing columns raise a ColumnError naming them; measure_lines and line_table take keyword arguments."""
+    from stockgate.domain.learning.assemble import line_table, measure_lines
+    from stockgate.errors import ColumnError
+
+    lines = _history(approver_effect="inflate", n=5)
+    with pytest.raises(ColumnError, match="actual"):
+        forecast_value_added(lines.drop(columns=["actual"]))
+    empty = pd.DataFrame()
+    with pytest.raises(TypeError):
+        measure_lines(empty, empty)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        line_table(empty, empty)  # type: ignore[misc]
+    assert measure_lines(lines=empty, sums=empty)[1] == 0
+
+
+@pytest.mark.parametrize(
+    ("category", "reason", "action"), [("hunch", "x", "edit"), (None, "x", "edit"), ("other", None, "approve")]
+)
+def test_reason_hints_name_no_command_line_flag(category: str | None, reason: str | None, action: str) -> None:
+    """The same errors reach Slack and the Prefect UI: hints say what to choose, not which CLI flag to use."""
+    from stockgate.domain.learning.reasons import check_reason_category
+    from stockgate.errors import ApprovalError
+
+    with pytest.raises(ApprovalError) as caught:
+        check_reason_category(action=action, kind="purchase_order", category=category, reason=reason)
+    assert "--" not in str(caught.value) and caught.value.hint
+
+
+def test_added_and_dropped_lines_are_merged_with_their_own_editors() -> None:
+    """Frames: v2 by alice drops SKU2, v3 by bob adds SKU3; proposed 0 for the added line, final 0 for the dropped."""
+    from stockgate.domain.learning.assemble import decided_lines
+
+    at = pd.Timestamp("2026-11-02 08:00", tz="UTC")
+    request = {"request_id": "r1", "kind": "purchase_order", "status": "approved", "created_at": at,
+               "decided_at": at, "total": 10.0, "decided_by": "carol", "gate": "one_approver"}  # fmt: skip
+    requests = pd.DataFrame([request])
+    base = {"request_id": "r1", "location": "S01", "order_date": None, "delivery_date": None, "window_days": 7,
+            "service_class": "AX", "confidence": "high", "warnings": 0, "order_total": 10.0}  # fmt: skip
+    rows = [(1, "SKU1", 10), (1, "SKU2", 5), (2, "SKU1", 10), (3, "SKU1", 10), (3, "SKU3", 4)]
+    lines = pd.DataFrame([{**base, "version": v, "sku": s, "quantity": q} for v, s, q in rows])
+    decisions = pd.DataFrame(
+        [("r1", 2, "alice", "edit", "slack", "gone", "data_error", False, at),
+         ("r1", 3, "bob", "edit", "cli", "new", "promotion", False, at),
+         ("r1", 3, "carol", "approve", "cli", None, None, True, at)],
+        columns=["request_id", "version", "actor", "action", "route", "reason", "reason_category", "final", "at"],
+    )  # fmt: skip
+    out = decided_lines(requests=requests, decisions=decisions, lines=lines).set_index("sku")
+    who = ["approver", "reason_category", "proposed_quantity", "final_quantity"]
+    assert out.loc["SKU1", who].tolist() == ["carol", "unchanged", 10, 10]
+    assert out.loc["SKU2", who].tolist() == ["alice", "data_error", 5, 0]
+    assert out.loc["SKU3", who].tolist() == ["bob", "promotion", 0, 4]

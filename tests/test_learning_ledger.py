@@ -180,3 +180,115 @@ def test_auto_approval_is_suggested_from_ledger_decisions(ledger: Ledger, policy
     assert "approved unchanged 100 % of the time over 7 weeks" in suggestion.text
     assert "saved 25 decisions" in suggestion.text
     assert report.decisions["route_share_pct"] == {"slack": 100.0} and report.decisions["latency_median_h"] == 1.0
+
+
+def test_each_changed_line_belongs_to_the_edit_that_changed_it(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """alice edits SKU0001 (promotion), bob SKU0002 (supplier issue), then a version adds SKU0009: each line keeps
+    its own editor, route and category; the added line has proposed 0; the untouched line is carol's, unchanged."""
+    from datetime import UTC, datetime
+
+    from stockgate.domain.approvals.transitions import next_state
+    from stockgate.domain.drafts import POLine, PurchaseOrder
+    from stockgate.domain.learning.assemble import decided_lines
+
+    at = datetime(2026, 11, 2, 8, tzinfo=UTC)
+    request = open_request(ledger, policy, draft=make_po(quantities=(24, 12, 12)), started_by="scheduler", now=at)
+    decide(ledger, policy, request_id=request.id, expected_version=1, actor="alice", action="edit", reason="promo",
+           edit={"quantities": {"SKU0001@S01": 36}}, route="slack", reason_category="promotion", now=at)  # fmt: skip
+    decide(ledger, policy, request_id=request.id, expected_version=2, actor="bob", action="edit", reason="short",
+           edit={"quantities": {"SKU0002@S01": 24}}, route="cli", reason_category="supplier_issue", now=at)  # fmt: skip
+    current = ledger.get(request.id)
+    po = ledger.draft(request.id, current.version)
+    assert isinstance(po, PurchaseOrder)
+    added = POLine(sku="SKU0009", location="S01", quantity=12, pack_size=6, moq=12, unit_cost=2.5, line_cost=30.0)
+    assert ledger.apply_decision(
+        current, next_state(current, actor="bob", action="edit"), actor="bob", action="edit", route="prefect-ui",
+        reason="new line", new_draft=po.model_copy(update={"lines": [*po.lines, added]}), changes={}, now=at,
+        reason_category="data_error",
+    )  # fmt: skip
+    decide(ledger, policy, request_id=request.id, expected_version=4, actor="carol", action="approve", route="cli",
+           now=at)  # fmt: skip
+    requests = ledger.requests_frame()
+    ids = requests["request_id"].tolist()
+    decisions, lines = ledger.decisions_frame(request_ids=ids), ledger.order_lines_frame(request_ids=ids)
+    rows = decided_lines(requests=requests, decisions=decisions, lines=lines).set_index("sku")
+    who = ["approver", "route", "reason_category", "proposed_quantity", "final_quantity"]
+    assert rows.loc["SKU0001", who].tolist() == ["alice", "slack", "promotion", 24, 36]
+    assert rows.loc["SKU0002", who].tolist() == ["bob", "cli", "supplier_issue", 12, 24]
+    assert rows.loc["SKU0009", who].tolist() == ["bob", "prefect-ui", "data_error", 0, 12]
+    assert rows.loc["SKU0003", who].tolist() == ["carol", "cli", "unchanged", 12, 12]
+    assert len(rows) == 4
+
+
+def test_superseded_copy_is_its_own_outcome_not_an_expiry(ledger: Ledger, policy: Policy) -> None:  # noqa: F811
+    """A copy request withdrawn by a newer draft is 'superseded'; only the timeout counts as 'expired'."""
+    from datetime import UTC, datetime
+
+    from stockgate.domain.drafts import CopyDraft
+    from stockgate.services.supersede import supersede_pending
+
+    at = datetime(2026, 11, 2, 8, tzinfo=UTC)
+
+    def copy(text: str, as_of: str) -> CopyDraft:
+        return CopyDraft.model_validate({"draft_id": f"copy-SKU1-social-{as_of}", "sku": "SKU1", "channel": "social",
+                                         "text": text, "facts": {"as_of": as_of}, "status": "ready"})  # fmt: skip
+
+    old = open_request(ledger, policy, draft=copy("Oat milk is back.", "2026-11-01"), started_by="erin",
+                       flow_run_id="run-a", now=at)  # fmt: skip
+    done = supersede_pending(ledger, policy, drafts=[copy("Oat milk is back on our shelves.", "2026-11-02")],
+                             started_by="erin", flow_run_id="run-b", now=at + timedelta(hours=1))  # fmt: skip
+    assert [d.old_request for d in done] == [old.id]
+    late = open_request(ledger, policy, draft=make_po(supplier="SUP02"), started_by="bob", now=at)
+    assert ledger.expire(late.id, now=at + timedelta(days=3))
+    stats = learning_report(ledger, as_of=date(2026, 11, 6), weeks=1).decisions
+    assert stats["outcomes"] == {"superseded": 1, "expired": 1}
+    assert stats["expired"] == 1 and stats["superseded"] == 1
+
+
+def test_a_late_store_feed_gets_its_actuals_when_it_arrives(ledger: Ledger) -> None:  # noqa: F811
+    """S02's sales stop two days before S01's: those days stay without an actual (not 0) until S02's rows come."""
+    days = pd.date_range("2026-10-01", "2026-10-12", freq="D")
+    sales = pd.concat(
+        [pd.DataFrame({"unique_id": f"{loc}/SKU1", "ds": days, "y": 5.0}) for loc in ("S01", "S02")], ignore_index=True
+    )
+    forecast = pd.DataFrame(
+        {"unique_id": [f"{loc}/SKU1" for loc in ("S01", "S02") for _ in range(5)],
+         "ds": list(pd.date_range("2026-10-08", periods=5)) * 2, "forecast": 5.0}
+    )  # fmt: skip
+    record_refresh(ledger, forecasts=forecast, history=sales[sales["ds"] <= "2026-10-07"])
+    late = sales[(sales["ds"] <= "2026-10-10") & ~((sales["unique_id"] == "S02/SKU1") & (sales["ds"] > "2026-10-08"))]
+    later = forecast.assign(ds=forecast["ds"] + pd.Timedelta(days=3))
+    first = record_refresh(ledger, forecasts=later, history=late)
+    assert first.actual_rows == 3 + 1  # S01: 8, 9, 10 October; S02: only 8 October has arrived
+
+    def s02_actuals() -> list[float]:
+        frame = ledger.snapshot_frame()
+        rows = frame[(frame["as_of"] == "2026-10-07") & (frame["location"] == "S02")].sort_values("day")
+        return rows["actual"].fillna(-1.0).tolist()[:3]
+
+    assert s02_actuals() == [5.0, -1.0, -1.0]  # not arrived yet: no actual, rather than a permanent 0
+    caught_up = record_refresh(ledger, forecasts=later, history=sales[sales["ds"] <= "2026-10-10"])
+    assert caught_up.actual_rows == 2 and s02_actuals() == [5.0, 5.0, 5.0]
+
+
+def test_window_sums_read_only_the_needed_series_and_days(ledger: Ledger) -> None:  # noqa: F811
+    """The ledger's SQL sums equal the pandas sums over all snapshot rows, and cover only the wanted windows."""
+    from stockgate.domain.learning.assemble import window_sums
+
+    days = pd.date_range("2026-10-01", "2026-10-20", freq="D")
+    ids = [f"S0{i}/SKU{j}" for i in (1, 2) for j in (1, 2, 3)]
+    sales = pd.DataFrame([{"unique_id": u, "ds": d, "y": float(d.day + k)} for k, u in enumerate(ids) for d in days])
+    for as_of in pd.date_range("2026-10-03", "2026-10-09"):
+        ahead = pd.date_range(as_of + pd.Timedelta(days=1), periods=10)
+        forecast = pd.DataFrame([{"unique_id": u, "ds": d, "forecast": float(d.day) + as_of.day} for u in ids
+                                 for d in ahead])  # fmt: skip
+        record_refresh(ledger, forecasts=forecast, history=sales[sales["ds"] <= as_of])
+    windows = pd.DataFrame({"sku": ["SKU1", "SKU2", "SKU1"], "location": ["S01", "S02", "S01"],
+                            "start": pd.to_datetime(["2026-10-08", "2026-10-06", "2026-10-10"]),
+                            "end": pd.to_datetime(["2026-10-11", "2026-10-09", "2026-10-12"])})  # fmt: skip
+    key = ["sku", "location", "start"]
+    got = ledger.window_sums(windows).sort_values(key).reset_index(drop=True)
+    expected = window_sums(windows=windows, snapshots=ledger.snapshot_frame()).sort_values(key).reset_index(drop=True)
+    assert len(got) == 3 and set(zip(got["sku"], got["location"], strict=True)) == {("SKU1", "S01"), ("SKU2", "S02")}
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert got["as_of"].tolist() == list(pd.to_datetime(["2026-10-07", "2026-10-09", "2026-10-05"]))

@@ -15,6 +15,7 @@ from stockgate.adapters.ledger import Ledger
 from stockgate.domain.approvals.policy import parse_policy
 from stockgate.domain.drafts import POLine, PurchaseOrder
 from stockgate.domain.generator import write_dataset
+from stockgate.errors import InputError
 from stockgate.services.decisions import decide, open_request
 from stockgate.settings import get_settings
 from tasks.learning import ARTIFACT_KEYS
@@ -92,3 +93,30 @@ def test_refresh_stores_snapshots_scores_them_and_publishes_the_learning_report(
     assert alice["edited_lines"] == 3 and alice["human_bias"] > alice["machine_bias"]
     assert "Edits by alice" in str(artifacts["learning-report"].data)
     assert ledger.snapshot_dates() == [first_as_of, last]
+
+
+def test_refresh_refuses_weekly_sales_in_its_sales_history_task(
+    prefect_server: None, stockgate_home: Path, tmp_path: Path
+) -> None:
+    """Weekly sales: the sales-history task fails with an InputError naming the sales file; nothing is stored."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas import filters as f
+
+    from flows.params import RefreshParams
+    from flows.refresh import daily_forecast_refresh
+
+    data = tmp_path / "weekly"
+    write_dataset(out_dir=data, n_series=3, n_days=40 * 7, seed=2, fmt="csv", freq="W")
+    params = RefreshParams.model_validate({"data_dir": str(data), "horizon_days": 14, "models": ["seasonal_naive"]})
+    state = daily_forecast_refresh(params, return_state=True)
+    assert state.is_failed()
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, InputError), error
+    assert "sales.csv" in str(error) and "refresh needs daily sales" in str(error) and "'W" in str(error)
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=f.FlowRunFilter(id=f.FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    failed = {run.name.rsplit("-", 1)[0] for run in runs if run.state and run.state.is_failed()}
+    assert failed == {"sales-history"}
+    assert Ledger(get_settings().resolved_ledger_url).snapshot_count() == 0

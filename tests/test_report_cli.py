@@ -76,3 +76,13 @@ def test_report_tables_and_bad_date(seeded: tuple[str, date]) -> None:
     assert "Edits by alice hurt" in out and "By reason category" in out and "promotion" in out
     code, out = _run("--ledger", url, "--as-of", "yesterday")
     assert code != 0 and "is not a date" in out
+
+
+def test_lines_into_a_missing_folder_is_a_config_error(seeded: tuple[str, date], tmp_path: Path) -> None:
+    """--lines in a folder that does not exist: a ConfigError naming the path and the fix, not a raw OSError."""
+    url, as_of = seeded
+    target = tmp_path / "no-such-folder" / "lines.csv"
+    result = CliRunner().invoke(app, ["report", "--ledger", url, "--as-of", as_of.isoformat(), "--lines", str(target)])
+    assert result.exit_code == 2, result.output
+    assert not isinstance(result.exception, OSError)
+    assert str(target) in result.output.replace("\n", "") and "mkdir -p" in result.output

@@ -97,11 +97,22 @@ def report(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise ConfigError(f"--as-of '{as_of}' is not a date.", hint="Use YYYY-MM-DD, e.g. 2026-11-21.") from None
+    if lines is not None and not lines.parent.is_dir():
+        raise ConfigError(
+            f"--lines {lines}: the folder {lines.parent} does not exist, so the order lines cannot be written there.",
+            hint=f"Create it first (mkdir -p {lines.parent}) or give --lines a path in an existing folder.",
+        )
     settings = get_settings()
     built = learning_report(Ledger(ledger_url or settings.resolved_ledger_url), as_of=day, weeks=weeks,
                             adjustments_file=adjustments or settings.resolved_adjustments_file)  # fmt: skip
     if lines is not None:
-        built.lines.to_csv(lines, index=False, date_format="%Y-%m-%d")
+        try:
+            built.lines.to_csv(lines, index=False, date_format="%Y-%m-%d")
+        except OSError as exc:
+            raise ConfigError(
+                f"--lines {lines} cannot be written: {exc.strerror or exc}.",
+                hint="Give --lines a writable file path (for example lines.csv in the current folder).",
+            ) from None
     if json_out:
         typer.echo(json.dumps(built.to_dict(), indent=2))
         return

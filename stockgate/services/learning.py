@@ -19,10 +19,16 @@ import yaml
 
 from stockgate.adapters.ledger import Ledger
 from stockgate.domain.learning.adjustments import Enabled, parse_enabled
-from stockgate.domain.learning.assemble import decided_lines, decision_history, line_table, measure_lines
+from stockgate.domain.learning.assemble import (
+    decided_lines,
+    decision_history,
+    line_table,
+    line_windows,
+    measure_lines,
+)
 from stockgate.domain.learning.report import LearningReport, build_learning_report
 from stockgate.domain.learning.snapshots import daily_actuals, snapshot_rows
-from stockgate.errors import ConfigError
+from stockgate.errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,16 @@ class RefreshRecord:
     as_of: date
     snapshot_rows: int
     actual_rows: int
+
+
+def require_daily_sales(*, freq: str, sales_file: str | Path | None) -> None:
+    """InputError unless the sales are daily: the refresh's horizon, snapshot days and seasonal naive are days."""
+    if not str(freq).upper().startswith("D"):
+        raise InputError(
+            f"The forecast refresh needs daily sales; these sales are at frequency '{freq}'.",
+            file=str(sales_file) if sales_file else "sales",
+            hint="Provide daily sales (the forecast horizon, snapshot days and seasonal naive are in days).",
+        )
 
 
 def save_forecast_snapshot(
@@ -97,10 +113,8 @@ def learning_report(
     lines = ledger.order_lines_frame(request_ids=ids)
     history = decision_history(requests=requests, decisions=decisions, lines=lines)
     decided = decided_lines(requests=requests, decisions=decisions, lines=lines)
-    first_day = pd.to_datetime(decided["window_start"]).min() if len(decided) else None
-    snapshots = ledger.snapshot_frame(since=None if first_day is None or pd.isna(first_day) else first_day.date())
-    snapshots = snapshots[snapshots["day"] <= pd.Timestamp(as_of)]
-    measured, pending = measure_lines(decided, snapshots)
+    sums = ledger.window_sums(line_windows(decided), through=as_of)  # only the windows the lines need, in SQL
+    measured, pending = measure_lines(lines=decided, sums=sums)
     report = build_learning_report(
         measured=measured, pending=pending, history=history, as_of=as_of, weeks=weeks,
         enabled=load_enabled_adjustments(adjustments_file),
@@ -108,4 +122,4 @@ def learning_report(
     dates = ledger.snapshot_dates()
     info = {"snapshots": len(dates), "latest_as_of": dates[-1].isoformat() if dates else None,
             "rows_with_actuals": ledger.snapshot_count(with_actuals=True)}  # fmt: skip
-    return dataclasses.replace(report, snapshots=info, lines=line_table(decided, measured))
+    return dataclasses.replace(report, snapshots=info, lines=line_table(decided=decided, measured=measured))

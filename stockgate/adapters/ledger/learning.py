@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, distinct, func, insert, select, update
 
 from stockgate.adapters.ledger.models import DecisionRow, ForecastSnapshotRow, PurchaseOrderRow, RequestRow
 from stockgate.adapters.ledger.records import now_utc, utc
@@ -110,6 +110,36 @@ class LearningStore(CommitStore):
             frame[column] = frame[column].astype(float)
         return frame
 
+    def window_sums(self, windows: pd.DataFrame, *, through: date | None = None) -> pd.DataFrame:
+        """Per wanted series and window (``sku, location, start, end``), aggregated in SQL from the snapshot with
+        the latest as-of date before ``start``: ``WINDOW_SUM_COLUMNS`` (days up to ``through`` only).
+
+        Reads only the rows the learning report needs: one query per distinct window, for its SKUs."""
+        from stockgate.domain.learning.assemble import WINDOW_SUM_COLUMNS
+
+        out: list[Any] = []
+        with self._tx() as session:
+            for (start, end), group in windows.groupby(["start", "end"], sort=True):
+                begins, ends = pd.Timestamp(str(start)), pd.Timestamp(str(end))
+                first, last = begins.date(), ends.date()
+                if through is not None:
+                    last = min(last, through)
+                skus = sorted(set(group["sku"].astype(str)))
+                for chunk in (skus[i : i + 500] for i in range(0, len(skus), 500)):
+                    rows = session.execute(_window_query(first, last, chunk)).all()
+                    out.extend((sku, loc, begins, ends, *rest) for sku, loc, *rest in rows)
+        frame = pd.DataFrame(out, columns=list(WINDOW_SUM_COLUMNS))
+        if frame.empty:
+            return frame
+        wanted = windows.assign(start=pd.to_datetime(windows["start"]), end=pd.to_datetime(windows["end"]))
+        frame = frame.merge(wanted[["sku", "location", "start", "end"]], on=["sku", "location", "start", "end"])
+        frame["as_of"] = pd.to_datetime(frame["as_of"])
+        for column in ("days", "known"):
+            frame[column] = frame[column].astype(int)
+        for column in ("machine_forecast", "naive_forecast", "actual"):
+            frame[column] = frame[column].astype(float)
+        return frame
+
     def snapshot_dates(self) -> list[date]:
         """As-of dates of the stored snapshots, oldest first."""
         t = ForecastSnapshotRow
@@ -170,6 +200,23 @@ class LearningStore(CommitStore):
         columns = ["request_id", "version", "sku", "location", "quantity", "order_date", "delivery_date",
                    "window_days", "service_class", "confidence", "warnings", "order_total"]  # fmt: skip
         return pd.DataFrame(out, columns=columns)
+
+
+def _window_query(first: date, last: date, skus: list[str]) -> Any:
+    """Sums over days ``first``..``last`` of each series' latest snapshot taken before ``first``."""
+    t = ForecastSnapshotRow
+    wanted = and_(t.day >= first, t.day <= last, t.as_of < first, t.sku.in_(skus))
+    latest = select(t.sku, t.location, func.max(t.as_of).label("as_of")).where(wanted).group_by(t.sku, t.location)
+    latest_sq = latest.subquery()
+    sums = (func.count(distinct(t.day)), func.count(t.actual), func.sum(t.forecast), func.sum(t.naive),
+            func.coalesce(func.sum(t.actual), 0.0))  # fmt: skip
+    same = and_(t.sku == latest_sq.c.sku, t.location == latest_sq.c.location, t.as_of == latest_sq.c.as_of)
+    return (
+        select(t.sku, t.location, t.as_of, *sums)
+        .join(latest_sq, same)
+        .where(t.day >= first, t.day <= last, t.sku.in_(skus))
+        .group_by(t.sku, t.location, t.as_of)
+    )
 
 
 def _payload_lines(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from stockgate.errors import ColumnError
+
 DECIDED_LINE_COLUMNS = (
     "request_id",
     "sku",
@@ -33,7 +35,12 @@ def add_implied_plan(lines: pd.DataFrame) -> pd.DataFrame:
     """Add ``human_forecast`` = machine forecast + (final - proposed quantity), floored at 0 (units)."""
     missing = [c for c in DECIDED_LINE_COLUMNS if c not in lines.columns]
     if missing:
-        raise ValueError(f"decided lines lack column(s) {', '.join(missing)}")
+        raise ColumnError(
+            "The decided order lines lack these columns, so forecast value added cannot be computed.",
+            file="decided order lines",
+            column=", ".join(missing),
+            hint="Build them with stockgate.domain.learning.assemble (decided_lines, then measure_lines).",
+        )
     out = lines.copy()
     delta = out["final_quantity"].astype(float) - out["proposed_quantity"].astype(float)
     out["human_forecast"] = (out["machine_forecast"].astype(float) + delta).clip(lower=0.0)

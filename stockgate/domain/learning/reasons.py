@@ -43,7 +43,7 @@ def parse_reason_category(value: str | ReasonCategory | None) -> ReasonCategory 
         return ReasonCategory(text)
     except ValueError:
         raise ApprovalError(
-            f"Unknown reason category '{value}'.", hint=f"Use one of {_CHOICES} (--reason-category)."
+            f"Unknown reason category '{value}'.", hint=f"Choose a reason category: {_CHOICES}."
         ) from None
 
 
@@ -59,8 +59,11 @@ def check_reason_category(
     if parsed is None and action == "edit" and kind == "purchase_order":
         raise ApprovalError(
             "An edit of a purchase order needs a reason category, so its effect can be measured later.",
-            hint=f"Choose one of {_CHOICES} (--reason-category).",
+            hint=f"Choose a reason category: {_CHOICES}.",
         )
     if parsed is ReasonCategory.OTHER and not (reason or "").strip():
-        raise ApprovalError("Reason category 'other' needs a sentence saying what it was.", hint="Add --reason.")
+        raise ApprovalError(
+            "Reason category 'other' needs a sentence saying what it was.",
+            hint="Add a reason saying what it was, or choose another category.",
+        )
     return parsed

@@ -105,7 +105,8 @@ class LearningReport:
             f"- {d.get('requests', 0)} closed requests; outcomes: "
             + (", ".join(f"{k} {v}" for k, v in (d.get("outcomes") or {}).items()) or "none"),
             f"- Latency of people: median {d.get('latency_median_h')} h, 90th percentile {d.get('latency_p90_h')} h",
-            f"- Decided per route: {routes}; expired: {d.get('expired', 0)}; rejections by reason: {rejections}",
+            f"- Decided per route: {routes}; expired: {d.get('expired', 0)}; superseded by a newer draft: "
+            f"{d.get('superseded', 0)}; rejections by reason: {rejections}",
             "", f"_{ENABLE_HINT}_",
         ]  # fmt: skip
         return "\n".join(parts)
@@ -135,7 +136,8 @@ def _decision_rows(d: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows += [("latency of people, median (h)", str(d.get("latency_median_h") or "-")),
              ("latency of people, 90th percentile (h)", str(d.get("latency_p90_h") or "-"))]  # fmt: skip
     rows += [(f"decided by route: {k} (%)", f"{v:.1f}") for k, v in (d.get("route_share_pct") or {}).items()]
-    rows += [("expired", str(d.get("expired", 0)))]
+    rows += [("expired (timeout)", str(d.get("expired", 0))),
+             ("superseded by a newer draft", str(d.get("superseded", 0)))]  # fmt: skip
     rows += [(f"rejected for: {k}", str(v)) for k, v in (d.get("rejections_by_reason") or {}).items()]
     return rows
 

@@ -44,32 +44,32 @@ def snapshot_rows(*, forecasts: pd.DataFrame, history: pd.DataFrame, season_leng
 
 
 def daily_actuals(history: pd.DataFrame, *, wanted: pd.DataFrame) -> pd.DataFrame:
-    """Actual units for each wanted ``sku, location, day`` (days in the history's range; no sales row = 0).
+    """Actual units for each wanted ``sku, location, day`` whose location's sales have arrived for that day.
 
-    ``history`` is the long frame ``unique_id, ds, y``; days after its last date are left out (not known yet).
+    ``history`` is the long frame ``unique_id, ds, y``. A location's sales have arrived up to its own last sales
+    date: a day up to it without a row for a series counts as 0 units; later days (a store whose feed is late)
+    are left out, so they get their actual when the feed catches up.
     """
     if wanted.empty or history.empty:
         return pd.DataFrame(columns=["sku", "location", "day", "actual"])
-    last = pd.Timestamp(history["ds"].max()).normalize()
-    first = pd.Timestamp(history["ds"].min()).normalize()
-    days = pd.to_datetime(wanted["day"])
-    known = wanted[(days <= last) & (days >= first)]
     ids = split_unique_id(history["unique_id"])
-    sold = (
-        pd.DataFrame(
-            {
-                "sku": ids["sku"],
-                "location": ids["location"],
-                "day": pd.to_datetime(history["ds"]).dt.normalize(),
-                "actual": history["y"].astype(float),
-            }
-        )
-        .groupby(["sku", "location", "day"])["actual"]
-        .sum()
+    sold = pd.DataFrame(
+        {
+            "sku": ids["sku"].to_numpy(),
+            "location": ids["location"].to_numpy(),
+            "day": pd.to_datetime(history["ds"]).dt.normalize().to_numpy(),
+            "actual": history["y"].astype(float).to_numpy(),
+        }
     )
+    arrived = sold.groupby("location")["day"].max()
+    first = sold["day"].min()
+    days = pd.to_datetime(wanted["day"])
+    last = wanted["location"].astype(str).map(arrived)
+    known = wanted[(days >= first) & last.notna() & (days <= last)]
+    totals = sold.groupby(["sku", "location", "day"])["actual"].sum()
     index = pd.MultiIndex.from_arrays(
         [known["sku"].astype(str), known["location"].astype(str), pd.to_datetime(known["day"])]
     )
     out = known[["sku", "location", "day"]].copy()
-    out["actual"] = sold.reindex(index).fillna(0.0).to_numpy(dtype=float)
+    out["actual"] = totals.reindex(index).fillna(0.0).to_numpy(dtype=float)
     return out.reset_index(drop=True)

@@ -1,8 +1,9 @@
 """What the decision history says about the approval policy: latency, routes, expiries, and safe auto-approvals.
 
-Input: one row per closed approval request (``DECISION_COLUMNS``); ``outcome`` is approved, edited, rejected or
-expired; ``route`` is slack, cli, prefect-ui, api, auto (or system for expiries); times are timezone-aware
-datetimes; ``total`` in currency.
+Input: one row per closed approval request (``DECISION_COLUMNS``); ``outcome`` is approved, edited, rejected,
+expired (no decision before the timeout) or superseded (withdrawn because a newer draft replaced it); ``route``
+is slack, cli, prefect-ui, api, auto (or system for expiries); times are timezone-aware datetimes; ``total`` in
+currency.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ DECISION_COLUMNS = (
     "warnings",
     "reason_category",
 )
+NOT_DECIDED = ("expired", "superseded")
+"""Outcomes without a decision by a person or the policy: left out of latency, route shares and suggestions."""
 THRESHOLDS = (100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0)
 
 
@@ -37,12 +40,12 @@ class Suggestion:
 
 
 def decision_stats(history: pd.DataFrame) -> dict[str, object]:
-    """Approval latency of people (hours, median and 90th percentile), share of decisions per route (%), expiries,
-    rejections by reason category, and the outcome counts."""
+    """Approval latency of people (hours, median and 90th percentile), share of decisions per route (%), expiries
+    (timeouts only), superseded requests, rejections by reason category, and the outcome counts."""
     if history.empty:
         return {"requests": 0, "latency_median_h": None, "latency_p90_h": None, "route_share_pct": {},
-                "expired": 0, "rejections_by_reason": {}, "outcomes": {}}  # fmt: skip
-    decided = history[history["outcome"] != "expired"]
+                "expired": 0, "superseded": 0, "rejections_by_reason": {}, "outcomes": {}}  # fmt: skip
+    decided = history[~history["outcome"].isin(NOT_DECIDED)]
     human = decided[~decided["route"].isin(("auto", "system"))]
     latency_h = (
         pd.to_datetime(human["decided_at"], utc=True) - pd.to_datetime(human["created_at"], utc=True)
@@ -54,6 +57,7 @@ def decision_stats(history: pd.DataFrame) -> dict[str, object]:
         "latency_p90_h": round(float(latency_h.quantile(0.9)), 2) if len(latency_h) else None,
         "route_share_pct": (decided["route"].value_counts(normalize=True) * 100).round(1).to_dict(),
         "expired": int((history["outcome"] == "expired").sum()),
+        "superseded": int((history["outcome"] == "superseded").sum()),
         "rejections_by_reason": rejected["reason_category"].fillna("none").value_counts().to_dict(),
         "outcomes": history["outcome"].value_counts().to_dict(),
     }
@@ -72,7 +76,7 @@ def suggest_auto_approval(
     Returns at most one suggestion: "drafts under 500 with high confidence were approved unchanged 97 % of the
     time over 8 weeks: auto-approval would have saved 41 decisions".
     """
-    human = history[(history["kind"] == kind) & (history["route"] != "auto") & (history["outcome"] != "expired")]
+    human = history[(history["kind"] == kind) & (history["route"] != "auto") & ~history["outcome"].isin(NOT_DECIDED)]
     eligible = human[(human["confidence"] == "high") & (human["warnings"] == 0)]
     if eligible.empty:
         return []
