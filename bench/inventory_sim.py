@@ -306,6 +306,7 @@ def simulate(
         "opportunities": opportunities,
         "fit_seconds": fit_seconds,
         "y": y[:, start:],
+        "supplier_of": supplier_of,
     }
 
 
@@ -347,6 +348,24 @@ def metrics(result: dict, args: argparse.Namespace) -> dict[str, dict[str, float
     return out
 
 
+def supplier_metrics(result: dict, args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
+    """Fill rate and average stock (units, days of demand) per policy and supplier."""
+    demand = result["y"][:, args.warmup :].T
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for p, st in result["states"].items():
+        stock, lost = np.array(st.stock), np.array(st.lost)
+        out[p] = {}
+        for k, terms in enumerate(SUPPLIERS):
+            cols = result["supplier_of"] == k
+            if cols.any():
+                out[p][terms.name] = {
+                    "fill_rate": round(1 - float(lost[:, cols].sum() / demand[:, cols].sum()), 4),
+                    "avg_stock_units": round(float(stock[:, cols].mean()), 2),
+                    "avg_stock_days": round(float(stock[:, cols].mean() / demand[:, cols].mean()), 2),
+                }
+    return out
+
+
 def choose_forecaster(kind: str) -> str:
     if kind != "auto":
         return kind
@@ -385,6 +404,27 @@ def print_report(figures: dict, meta: dict) -> None:
     print("\n" + f"{'policy':16}" + "".join(f"{c:>19}" for c in cols))
     for p, row in figures.items():
         print(f"{p:16}" + "".join(f"{row[c]:>19}" for c in cols))
+    print("\nper supplier (fill rate / average stock in days of demand):")
+    names = [t.name for t in SUPPLIERS]
+    print(f"{'policy':18}" + "".join(f"{n:>22}" for n in names))
+    for p, parts in meta["by_supplier"].items():
+        cells = [f"{parts[n]['fill_rate']:.2%} / {parts[n]['avg_stock_days']:.2f} d" for n in names if n in parts]
+        print(f"{p:18}" + "".join(f"{c:>22}" for c in cells))
+
+
+def print_reference(figures: dict) -> None:
+    """This run's figures next to the reference run's."""
+    print(f"\nthis run vs the reference run ({REFERENCE['measured']}):")
+    head = ("fill_rate", "ref", "avg_stock_units", "ref", "stock_vs_textbook", "ref", "cycle_service", "ref")
+    print(f"{'policy':18}" + "".join(f"{h:>18}" for h in head))
+    for p, row in figures.items():
+        ref = REFERENCE.get(p, {})
+        assert isinstance(ref, dict)
+        cells = []
+        for key, ref_key in (("fill_rate", "fill_rate"), ("avg_stock_units", "avg_stock_units"),
+                             ("stock_vs_textbook", "vs_textbook"), ("cycle_service", "cycle_service")):  # fmt: skip
+            cells += [row[key], ref.get(ref_key, "-")]
+        print(f"{p:18}" + "".join(f"{c:>18}" for c in cells))
 
 
 def main() -> None:
@@ -427,6 +467,7 @@ def main() -> None:
             for t in SUPPLIERS
         ],
     }
+    meta["by_supplier"] = supplier_metrics(result, args)
     print_report(figures, meta)
     best = figures["stockgate-fill"]
     checks = {
@@ -437,7 +478,7 @@ def main() -> None:
         f"\ntarget (stockgate-fill): fill rate within 1 point of {args.target:.0%} and >= 30 % less average stock "
         f"than textbook -> {checks}"
     )
-    print("\nreference run:", json.dumps(REFERENCE, indent=None))
+    print_reference(figures)
     print("\nJSON:")
     print(json.dumps({"meta": meta, "policies": figures, "checks": checks}, indent=2))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,18 @@ def test_lead_time_scenarios_are_a_distribution_around_the_mean() -> None:
     assert sum(p for _, p in scen) == pytest.approx(1.0)
     assert sum(d * p for d, p in scen) == pytest.approx(7, abs=0.2)
     assert len(scen) > 1
+
+
+@pytest.mark.parametrize(("mean", "std"), [(4, 1), (7, 2), (5, 0.6), (30, 9)])
+def test_lead_time_scenarios_keep_the_spread(mean: float, std: float) -> None:
+    """Whole-day scenarios keep the mean and the variance of the rounded normal (std^2 + 1/12; slices of a
+    coarse grid add about step^2/12) - five rounded slices of 4 +- 1 days had a variance of only 0.8."""
+    scen = lead_time_scenarios(mean, std)
+    mu = sum(d * p for d, p in scen)
+    step = min(b - a for (a, _), (b, _) in pairwise(scen))
+    assert mu == pytest.approx(mean, abs=0.05)
+    assert sum((d - mu) ** 2 * p for d, p in scen) == pytest.approx(std**2 + step**2 / 12, rel=0.06)
+    assert all(d >= 0 for d, _ in scen) and len(scen) <= 15
 
 
 def test_lead_time_spread_raises_the_level() -> None:

@@ -46,7 +46,7 @@ class PlanConfig:
     measure: ServiceMeasure = "cycle"
     run_budget: float | None = None
     min_history_days: int = 56
-    lead_time_scenarios: int = 5
+    lead_time_scenarios: int = 15
     unusual_factor: float = 2.5
     price_change: float = 0.10
     cost_change: float = 0.05
