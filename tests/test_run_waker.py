@@ -21,15 +21,24 @@ def _state_name(flow_run_id: str) -> str:
     return state.type.value if state else "none"
 
 
-def _start_late_pauser(context: contextvars.Context, delay_s: float) -> tuple[threading.Thread, list[str], list[str]]:
-    """A run that works for ``delay_s`` seconds, then pauses once and returns the request id it was woken with."""
+def _wait_for_state(context: contextvars.Context, flow_run_id: str, state: str) -> None:
+    deadline = time.monotonic() + 60
+    while context.run(_state_name, flow_run_id) != state:
+        assert time.monotonic() < deadline, f"run {flow_run_id} never reached {state}"
+        time.sleep(0.2)
+
+
+def _start_late_pauser(
+    context: contextvars.Context, go: threading.Event
+) -> tuple[threading.Thread, list[str], list[str]]:
+    """A run that stays Running until ``go`` is set, then pauses once and records the request id it was woken with."""
     started: list[str] = []
     woken_with: list[str] = []
 
     @flow(name="late-pauser")
     def late_pauser() -> None:
         started.append(current_flow_run_id() or "")
-        time.sleep(delay_s)
+        assert go.wait(60), "the test never let the run pause"
         answer = wait_for_people(mode="pause", round_no=1, timeout_s=60, poll_interval_s=1, description="test")
         woken_with.append(answer.request_id)
 
@@ -46,12 +55,19 @@ def _start_late_pauser(context: contextvars.Context, delay_s: float) -> tuple[th
 @pytest.mark.usefixtures("prefect_server")
 def test_wake_while_the_run_is_about_to_pause_still_resumes_it() -> None:
     """Woken while still Running, the waker waits for the pause and resumes it; no sweep needed."""
-    context = contextvars.copy_context()
-    runner, started, woken_with = _start_late_pauser(context, delay_s=2.0)
-    assert context.run(_state_name, started[0]) == "RUNNING"
-    woke = context.run(PrefectRunWaker(settle_s=30).wake, flow_run_id=started[0], request_id="AR-late")
+    context, go = contextvars.copy_context(), threading.Event()
+    runner, started, woken_with = _start_late_pauser(context, go)
+    _wait_for_state(context, started[0], "RUNNING")
+    woke: list[bool] = []
+    waker = PrefectRunWaker(settle_s=30, step_s=0.2)
+    waking = threading.Thread(target=lambda: woke.append(context.copy().run(
+        waker.wake, flow_run_id=started[0], request_id="AR-late")), daemon=True)  # fmt: skip
+    waking.start()
+    time.sleep(1.0)  # the waker has met the Running run and is retrying (any delay works; this one is generous)
+    go.set()
+    waking.join(60)
     runner.join(60)
-    assert woke is True
+    assert woke == [True]
     assert woken_with == ["AR-late"]
 
 
@@ -59,13 +75,13 @@ def test_wake_while_the_run_is_about_to_pause_still_resumes_it() -> None:
 @pytest.mark.usefixtures("prefect_server")
 def test_wake_without_settling_time_gives_up_on_a_running_run() -> None:
     """With no settling time the waker reports False at once (the sweep would wake the run later)."""
-    context = contextvars.copy_context()
-    runner, started, woken_with = _start_late_pauser(context, delay_s=2.0)
+    context, go = contextvars.copy_context(), threading.Event()
+    runner, started, woken_with = _start_late_pauser(context, go)
+    _wait_for_state(context, started[0], "RUNNING")
     woke = context.run(PrefectRunWaker(settle_s=0).wake, flow_run_id=started[0], request_id="AR-early")
     assert woke is False
-    deadline = time.monotonic() + 30
-    while context.run(_state_name, started[0]) != "PAUSED" and time.monotonic() < deadline:
-        time.sleep(0.2)
+    go.set()
+    _wait_for_state(context, started[0], "PAUSED")
     assert context.run(PrefectRunWaker().wake, flow_run_id=started[0], request_id="AR-sweep") is True
     runner.join(60)
     assert woken_with == ["AR-sweep"]

@@ -39,8 +39,8 @@ class PrefectRunWaker:
     """Resume paused or suspended Prefect runs through the Prefect API.
 
     A run that is still Running when the decision lands may be about to pause or suspend (it read the ledger just
-    before the decision): the waker retries for up to ``settle_s`` seconds while the run is Running, so that decision
-    does not wait for the next sweep.
+    before the decision), and a run that has just paused may not have saved its input form yet: the waker retries
+    for up to ``settle_s`` seconds in both cases, so that decision does not wait for the next sweep.
     """
 
     def __init__(self, *, settle_s: float = 6.0, step_s: float = 0.5) -> None:
@@ -60,7 +60,11 @@ class PrefectRunWaker:
                 if time.monotonic() >= deadline or not _is_running(flow_run_id):
                     return _not_resumed(flow_run_id, request_id, exc)
                 time.sleep(self.step_s)
-            except (FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
+            except RuntimeError as exc:  # paused a moment ago: its input form is not saved yet
+                if time.monotonic() >= deadline or not _form_not_saved_yet(exc):
+                    return _not_resumed(flow_run_id, request_id, exc)
+                time.sleep(self.step_s)
+            except (FlowPauseTimeout, ObjectNotFound) as exc:
                 return _not_resumed(flow_run_id, request_id, exc)
 
     async def awake(self, *, flow_run_id: str, request_id: str) -> bool:
@@ -77,8 +81,17 @@ class PrefectRunWaker:
                 if time.monotonic() >= deadline or not await _ais_running(flow_run_id):
                     return _not_resumed(flow_run_id, request_id, exc)
                 await asyncio.sleep(self.step_s)
-            except (FlowPauseTimeout, ObjectNotFound, RuntimeError) as exc:
+            except RuntimeError as exc:  # paused a moment ago: its input form is not saved yet
+                if time.monotonic() >= deadline or not _form_not_saved_yet(exc):
+                    return _not_resumed(flow_run_id, request_id, exc)
+                await asyncio.sleep(self.step_s)
+            except (FlowPauseTimeout, ObjectNotFound) as exc:
                 return _not_resumed(flow_run_id, request_id, exc)
+
+
+def _form_not_saved_yet(exc: RuntimeError) -> bool:
+    """Prefect sets a run Paused first and saves its input form right after; a resume in between is refused."""
+    return "schema not found" in str(exc).lower()
 
 
 def _not_resumed(flow_run_id: str, request_id: str, exc: Exception) -> bool:
