@@ -85,9 +85,8 @@ def open_requests(
         kind = DraftKind.PURCHASE_ORDER if isinstance(draft, PurchaseOrder) else DraftKind.COPY
         draft_id = draft.po_id if isinstance(draft, PurchaseOrder) else draft.draft_id
         earlier = earlier_requests.get((kind, draft_id))
-        if earlier is not None and earlier.flow_run_id != flow_run_id:
-            log.info("Draft %s already has request %s (%s) from an earlier run; reusing it.", draft_id, earlier.id,
-                     earlier.status.value)  # fmt: skip
+        if earlier is not None:  # an earlier run's, or this run's (a retried task, the copy supersede step)
+            log.info("Draft %s already has request %s (%s); reusing it.", draft_id, earlier.id, earlier.status.value)
             requests.append(earlier)
             continue
         cats = list((categories or {}).get(draft_id, ()))

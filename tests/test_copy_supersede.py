@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,3 +107,23 @@ def test_recent_published_copy_is_the_committed_version_within_the_window(
         ("SKU1", "social", "Oat Milk 1 l is back on our shelves, creamy as ever.")
     ]
     assert recent_published(ledger, now=datetime.now(UTC) + timedelta(days=60)) == []
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_outside_a_flow_run_the_superseding_request_is_opened_once(
+    ledger: Ledger,  # noqa: F811
+    migrated_url: str,  # noqa: F811
+    policy: Policy,
+    tmp_path: Path,
+) -> None:
+    """Without a flow run id the supersede step and the gate's opening step share one request for the new draft."""
+    from stockgate.settings import Settings
+    from tasks.gate import open_requests
+
+    _old(ledger, policy)
+    new = _draft("2026-11-20", "Oat Milk 1 l is back on our shelves.")
+    done = supersede_pending(ledger, policy, drafts=[new], started_by="marketer", flow_run_id=None)
+    settings = Settings(home=tmp_path, ledger_url=migrated_url)
+    opened = open_requests.fn([new], settings=settings, started_by="marketer", flow_run_id=None)
+    assert [r.id for r in opened] == [done[0].new_request]
+    assert [r.id for r in ledger.list_requests(status="pending")] == [done[0].new_request]
