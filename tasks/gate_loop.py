@@ -23,7 +23,7 @@ from stockgate.services.decisions import decide
 from stockgate.services.sweep import request_to_wake_for, sweep
 from stockgate.settings import Settings
 from tasks.artifacts import publish_markdown, publish_table
-from tasks.gate import commit_request, ledger_and_policy, outcome_rows, reminders_for
+from tasks.gate import announce_commit, commit_request, ledger_and_policy, outcome_rows, reminders_for
 from tasks.recovery import WAITING_EVENT
 from tasks.waiting import GateInput, WaitMode, Watcher, current_flow_run_id, wait_for_people
 
@@ -41,6 +41,9 @@ def run_gate(
     if mode == "pause" and flow_run_id:
         where = {"flow_run_id": flow_run_id, "host": socket.gethostname(), "pid": os.getpid()}
         ledger.record_event(None, actor="stockgate", event=WAITING_EVENT, changes=where)
+    for request in (ledger.get(i) for i in ids):  # a re-run after a crash between the commit and its announcement
+        if request.status == Status.COMMITTED:
+            announce_commit(request.id, settings=settings, ledger=ledger)
     round_no = 0
     with _watcher(ledger, policy, settings, ids, flow_run_id, mode):
         while True:

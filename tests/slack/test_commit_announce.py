@@ -92,3 +92,19 @@ def test_commit_of_a_request_never_posted_is_not_queued_forever(
     ledger.record_commit(ledger.get(rid), idempotency_key=f"{rid}:1", sink="files", external_ref="PO-2026-0078")
     assert not notifier.announce_commit(rid)
     assert notifier.outbox.queued_lines() == [] and not slack.state.calls_to("chat.postMessage")
+
+
+def test_line_of_a_sender_that_died_mid_send_is_posted_by_a_later_flush(
+    notifier: SlackNotifier, slack: FakeSlack, ledger: Ledger, policy: Policy
+) -> None:
+    """A commit line claimed by a process that died before Slack answered is not lost: once stale, a flush posts it."""
+    rid = _approved_and_posted(notifier, ledger, policy)
+    ledger.record_commit(ledger.get(rid), idempotency_key=f"{rid}:1", sink="files", external_ref="PO-2026-0079")
+    assert notifier.outbox.claim_new_line(f"commit:{rid}:v1", request_id=rid, text="📦 Committed as PO-2026-0079")
+    # ... and the claiming process died here, before posting.
+    notifier.flush_pending_posts()
+    ts = str(notifier.approvals.snapshot(rid).ts)
+    assert _commit_lines(slack, ts) == [], "a line another process is sending right now is left alone"
+    assert [line.key for line in notifier.outbox.queued_lines(stale_after_s=0)] == [f"commit:{rid}:v1"]
+    assert notifier.outbox.claim_queued_line(f"commit:{rid}:v1", stale_after_s=0)
+    assert not notifier.outbox.claim_queued_line(f"commit:{rid}:v1"), "freshly re-claimed: not stale any more"

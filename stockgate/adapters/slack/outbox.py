@@ -5,7 +5,9 @@ The request itself is in the ledger and can be answered from the command line or
 request, safe to share between the flow process and the gateway. It also remembers which ledger revision each
 posted message shows, so messages of requests changed elsewhere (command line, commit, expiry) are redrawn, and
 keeps thread lines that must be posted exactly once (the commit line), each under a unique key: a line is
-``sending`` while one process posts it, ``queued`` after a failed attempt, ``sent`` afterwards.
+``sending`` while one process posts it, ``queued`` after a failed attempt, ``sent`` afterwards. A line left in
+``sending`` for ``STALE_SENDING_S`` (its process died mid-send) is taken up again: in that rare case it may appear
+twice in the thread, which is better than a commit line that never appears.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+STALE_SENDING_S = 600.0
+"""Seconds after which a line still marked ``sending`` is considered abandoned by its sender."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS slack_outbox (
@@ -125,10 +130,17 @@ class Outbox:
             )
             return cursor.rowcount == 1
 
-    def claim_queued_line(self, key: str) -> bool:
-        """Take a queued line for sending; False if another process took it or it was sent meanwhile."""
+    def claim_queued_line(self, key: str, *, stale_after_s: float = STALE_SENDING_S) -> bool:
+        """Take a queued line (or one stuck in ``sending`` longer than ``stale_after_s``: its sender died) for
+        sending; False if another process took it or it was sent meanwhile."""
+        now = datetime.now(UTC)
+        stale = (now - timedelta(seconds=stale_after_s)).isoformat()
         with self._connect() as db:
-            cursor = db.execute("UPDATE slack_lines SET state = 'sending' WHERE key = ? AND state = 'queued'", (key,))
+            cursor = db.execute(
+                "UPDATE slack_lines SET state = 'sending', queued_at = ? WHERE key = ? "
+                "AND (state = 'queued' OR (state = 'sending' AND queued_at < ?))",
+                (now.isoformat(), key, stale),
+            )
             return cursor.rowcount == 1
 
     def line_done(self, key: str, *, error: str | None = None) -> None:
@@ -147,11 +159,13 @@ class Outbox:
         with self._connect() as db:
             db.execute("DELETE FROM slack_lines WHERE key = ?", (key,))
 
-    def queued_lines(self) -> list[QueuedLine]:
-        """Thread lines waiting for Slack, oldest first."""
+    def queued_lines(self, *, stale_after_s: float = STALE_SENDING_S) -> list[QueuedLine]:
+        """Thread lines waiting for Slack (and lines whose sender died mid-send), oldest first."""
+        stale = (datetime.now(UTC) - timedelta(seconds=stale_after_s)).isoformat()
         with self._connect() as db:
             rows = db.execute(
                 "SELECT key, request_id, text, attempts, last_error FROM slack_lines WHERE state = 'queued' "
-                "ORDER BY queued_at"
+                "OR (state = 'sending' AND queued_at < ?) ORDER BY queued_at",
+                (stale,),
             ).fetchall()
         return [QueuedLine(*row) for row in rows]
