@@ -169,6 +169,12 @@ def test_adjustments_file_entries_need_a_person_and_valid_dates() -> None:
         parse_enabled({"enabled": [{"id": "adj-sku-x-promotion"}]})
     with pytest.raises(ValueError, match=r"entry 1 .*'soon' is not a date"):
         parse_enabled({"enabled": [{"id": "a", "enabled_by": "ana", "from": "soon"}]})
+    with pytest.raises(ValueError, match=r"entry 1 .*factor 'lots' is not a number"):
+        parse_enabled({"enabled": [{"id": "a", "enabled_by": "ana", "factor": "lots"}]})
+    with pytest.raises(ValueError, match=r"entry 1 .*factor must be above 0"):
+        parse_enabled({"enabled": [{"id": "a", "enabled_by": "ana", "factor": 0}]})
+    with pytest.raises(ValueError, match=r"must hold a mapping with an 'enabled' list"):
+        parse_enabled(["a"])
     assert parse_enabled(None) == {} and parse_enabled({"enabled": []}) == {}
 
 

@@ -136,7 +136,11 @@ def parse_enabled(config: object) -> dict[str, Enabled]:
     """The enabled entries of an adjustments file's content (``{"enabled": [{"id": ..., "enabled_by": ...}]}``).
 
     ValueError naming the entry when one lacks ``id`` or ``enabled_by`` (a person must put their name to it)."""
-    entries = (config or {}).get("enabled") if isinstance(config, dict) else None
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise ValueError("the file must hold a mapping with an 'enabled' list: enabled: [{id: ..., enabled_by: ...}]")
+    entries = config.get("enabled")
     if entries is None:
         return {}
     if not isinstance(entries, list):
@@ -149,13 +153,25 @@ def parse_enabled(config: object) -> dict[str, Enabled]:
         out[str(entry["id"])] = Enabled(
             id=str(entry["id"]),
             enabled_by=str(entry["enabled_by"]),
-            factor=None if factor is None else float(factor),
+            factor=_factor(factor, number),
             scope=None if entry.get("scope") is None else str(entry["scope"]),
             value=None if entry.get("value") is None else str(entry["value"]),
             start=_day(entry.get("from"), number),
             end=_day(entry.get("until"), number),
         )
     return out
+
+
+def _factor(value: object, number: int) -> float | None:
+    if value is None:
+        return None
+    try:
+        factor = float(str(value))
+    except ValueError:
+        raise ValueError(f"entry {number} of 'enabled': factor '{value}' is not a number (e.g. 1.2)") from None
+    if not factor > 0:
+        raise ValueError(f"entry {number} of 'enabled': factor must be above 0, not {value}")
+    return factor
 
 
 def _day(value: object, number: int) -> date | None:
