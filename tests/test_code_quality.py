@@ -1,4 +1,4 @@
-"""The test command also runs the linters: ruff and mypy must be clean on the whole project."""
+"""The test command also runs the linters: ruff (lint and format) and mypy must be clean on the whole project."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ def test_ruff_is_clean() -> None:
     """ruff reports no lint error anywhere in the repository."""
     result = _run("ruff", "check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    """Every Python file, notebook and docs code block is formatted as ``ruff format`` would write it."""
+    result = _run("ruff", "format", "--check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr + "\nRun `uv run ruff format .` to fix."
 
 
 @pytest.mark.slow
