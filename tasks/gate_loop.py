@@ -19,6 +19,7 @@ from stockgate.adapters.runs import PrefectRunWaker
 from stockgate.domain.approvals.policy import Policy
 from stockgate.domain.approvals.requests import ApprovalRequest, Status
 from stockgate.errors import StockgateError
+from stockgate.presentation.outcomes import committed_markdown, decision_rows
 from stockgate.services.decisions import decide
 from stockgate.services.sweep import request_to_wake_for, sweep
 from stockgate.settings import Settings
@@ -64,45 +65,12 @@ def run_gate(
 def _publish_outcomes(ledger: Ledger, final: list[ApprovalRequest]) -> None:
     """Artifacts: the outcome of each request, every decision with its edits, and what was committed."""
     publish_table("approval-outcomes", outcome_rows(final), "Who decided what, when and why; what was committed.")
-    publish_table("approval-decisions", _decision_rows(ledger, final),
+    ids = [r.id for r in final]
+    rows = decision_rows(final, decisions={i: ledger.decisions(i) for i in ids},
+                         audit={i: ledger.audit_trail(i) for i in ids})  # fmt: skip
+    publish_table("approval-decisions", rows,
                   "Every decision: who, when, by which route, the edits made and the reason given.")  # fmt: skip
-    publish_markdown("committed-orders", _committed_markdown(ledger, final), "What this run committed, and where.")
-
-
-def _decision_rows(ledger: Ledger, requests: list[ApprovalRequest]) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    for request in requests:
-        edits = iter(_edit_texts(ledger, request.id))
-        for d in ledger.decisions(request.id):
-            rows.append({"request": request.id, "subject": request.subject_name or request.subject,
-                         "version": d.version, "who": d.actor, "action": d.action, "route": d.route, "when": d.at,
-                         "edits": next(edits, "") if d.action == "edit" else "", "reason": d.reason})  # fmt: skip
-    return rows
-
-
-def _edit_texts(ledger: Ledger, request_id: str) -> list[str]:
-    """One line per edit, oldest first: ``SKU1@S01 12 -> 6; total 24.00 -> 12.00``."""
-    texts = []
-    for event in ledger.audit_trail(request_id):
-        change = event.changes.get("edit") if event.event == "edited" else None
-        if not isinstance(change, dict):
-            continue
-        parts = [f"{key} {old} -> {new}" for key, (old, new) in (change.get("lines") or {}).items()]
-        if "total" in change:
-            parts.append("total {:,.2f} -> {:,.2f}".format(*change["total"]))
-        parts += [f"{name} changed" for name in change if name not in ("lines", "total")]
-        texts.append("; ".join(parts))
-    return texts
-
-
-def _committed_markdown(ledger: Ledger, requests: list[ApprovalRequest]) -> str:
-    done = [r for r in requests if r.status == Status.COMMITTED]
-    lines = [f"# Committed: {len(done)} of {len(requests)}", ""]
-    for r in done:
-        lines.append(f"- **{r.subject_name or r.subject}** ({r.id}, version {r.version}): {r.total:,.2f} {r.currency}"
-                     f", approved by {r.decided_by}, committed as `{r.external_ref}`")  # fmt: skip
-    others = [f"- {r.subject_name or r.subject} ({r.id}): {r.status.value}" for r in requests if r not in done]
-    return "\n".join(lines + (["", "## Not committed", "", *others] if others else []))
+    publish_markdown("committed-orders", committed_markdown(final), "What this run committed, and where.")
 
 
 def _commit_ready(

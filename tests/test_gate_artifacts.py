@@ -7,9 +7,9 @@ from pathlib import Path
 from stockgate.adapters.ledger import Ledger
 from stockgate.domain.approvals.policy import load_policy
 from stockgate.domain.drafts import POLine, PurchaseOrder
+from stockgate.presentation.outcomes import committed_markdown, decision_rows
 from stockgate.services.decisions import decide, open_request
 from stockgate.settings import get_settings
-from tasks.gate_loop import _committed_markdown, _decision_rows
 
 
 def test_decision_rows_carry_edits_and_reasons_and_the_committed_summary_names_what_was_not(
@@ -28,12 +28,14 @@ def test_decision_rows_carry_edits_and_reasons_and_the_committed_summary_names_w
     decide(ledger, policy, request_id=rejected.id, expected_version=rejected.version, actor="bo", action="reject",
            reason="enough stock", route="cli")  # fmt: skip
     final = [ledger.get(edited.id), ledger.get(rejected.id)]
-    rows = _decision_rows(ledger, final)
+    ids = [r.id for r in final]
+    rows = decision_rows(final, decisions={i: ledger.decisions(i) for i in ids},
+                         audit={i: ledger.audit_trail(i) for i in ids})  # fmt: skip
     assert [(r["who"], r["action"], r["route"], r["reason"]) for r in rows] == [
         ("ana", "edit", "slack", "promotion ended"),
         ("bo", "reject", "cli", "enough stock"),
     ]
     assert rows[0]["edits"] == "SKU1@S01 12 -> 6; total 24.00 -> 12.00" and rows[1]["edits"] == ""
     assert all(r["when"] is not None for r in rows)
-    text = _committed_markdown(ledger, final)
+    text = committed_markdown(final)
     assert text.startswith("# Committed: 0 of 2") and f"({rejected.id}): rejected" in text
