@@ -1,7 +1,7 @@
 """Inventory simulation backtest: replay a held-out period day by day with Stockgate's replenishment policy and
 the textbook policy, on the same demand, lead times and order days.
 
-    nice uv run python bench/inventory_sim.py [--data ../shared/data/storeitem/train.csv] [--days 112]
+    nice uv run --group bench python bench/inventory_sim.py [--data ../shared/data/storeitem/train.csv] [--days 112]
         [--warmup 21] [--target 0.95] [--forecaster auto|stockgate|simple] [--series N]
 
 Each day: deliveries due arrive in the morning; on the supplier's order days an order is placed up to the
@@ -207,18 +207,19 @@ class ForecastLevels:
 
 
 REFERENCE = {
-    "measured": "2026-11-21, 2 shared cores, 500 series, 112 days (21 warm-up), target 95 %, Stockgate forecaster",
-    "wall_seconds": 353,
-    "stockgate-cycle": {"cycle_service": 0.9522, "fill_rate": 0.9938, "avg_stock_units": 180.8, "vs_textbook": 0.015},
-    "stockgate-fill": {"cycle_service": 0.6462, "fill_rate": 0.9532, "avg_stock_units": 126.6, "vs_textbook": -0.290},
+    "measured": "2026-11-21 21:08 UTC, 2 shared cores, 500 series, 112 days (21 warm-up), target 95 %, Stockgate "
+    "forecaster, whole-day lead-time distribution",
+    "wall_seconds": 377,
+    "stockgate-cycle": {"cycle_service": 0.9622, "fill_rate": 0.9961, "avg_stock_units": 189.15, "vs_textbook": 0.0617},
+    "stockgate-fill": {"cycle_service": 0.6592, "fill_rate": 0.9557, "avg_stock_units": 126.9, "vs_textbook": -0.2877},
     "stockgate-fill-bo": {
-        "cycle_service": 0.7281,
-        "fill_rate": 0.9658,
-        "avg_stock_units": 133.4,
-        "vs_textbook": -0.251,
+        "cycle_service": 0.7305,
+        "fill_rate": 0.9669,
+        "avg_stock_units": 133.93,
+        "vs_textbook": -0.2483,
     },
-    "textbook": {"cycle_service": 0.9085, "fill_rate": 0.9808, "avg_stock_units": 178.2, "vs_textbook": 0.0},
-    "textbook-LR": {"cycle_service": 0.9382, "fill_rate": 0.9858, "avg_stock_units": 191.5, "vs_textbook": 0.075},
+    "textbook": {"cycle_service": 0.9085, "fill_rate": 0.9808, "avg_stock_units": 178.16, "vs_textbook": 0.0},
+    "textbook-LR": {"cycle_service": 0.9382, "fill_rate": 0.9858, "avg_stock_units": 191.47, "vs_textbook": 0.0747},
 }
 """Figures of the reference run (printed after each run for comparison)."""
 
