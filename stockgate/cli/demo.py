@@ -51,6 +51,8 @@ def demo(
     finally:
         if server.started and not keep_server:
             server.stop()
+            console.print("Prefect server stopped. Browse this run, its artifacts and approvals: "
+                          "[bold]uv run stockgate ui[/] (or run the demo with --keep-server).")  # fmt: skip
 
 
 def _demo_data(path: Path, *, series: int, days: int, seed: int) -> Path:

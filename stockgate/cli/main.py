@@ -15,6 +15,7 @@ from stockgate.cli.forecast import forecast
 from stockgate.cli.gateway import gateway
 from stockgate.cli.plan import plan
 from stockgate.cli.report import report
+from stockgate.cli.ui import ui
 from stockgate.cli.validate import validate
 
 app = typer.Typer(
@@ -38,4 +39,5 @@ app.command("validate")(validate)
 app.command("forecast")(forecast)
 app.command("demo")(demo)
 app.command("report")(report)
+app.command("ui")(ui)
 # (more commands are registered below as they land)
