@@ -143,6 +143,19 @@ def test_decision_stats_report_latency_routes_and_expiries() -> None:
     assert set(stats["route_share_pct"]) == {"slack", "cli"}
 
 
+def test_decisions_within_a_minute_show_their_latency_not_a_dash() -> None:
+    """Approvals 40 s after the request opened (the demo) have a latency of about 0.011 h, shown as such."""
+    from stockgate.domain.learning.report import _decision_rows
+
+    history = _decisions(unchanged_share=1.0)
+    history["decided_at"] = history["created_at"] + pd.Timedelta(seconds=40)
+    stats = decision_stats(history)
+    assert stats["latency_median_h"] == 0.011
+    rows = dict(_decision_rows(stats))
+    assert rows["latency of people, median (h)"] == "0.011"
+    assert dict(_decision_rows({"latency_median_h": None}))["latency of people, median (h)"] == "-"
+
+
 def test_occasional_promotions_are_proposed_as_events_enabled_for_given_dates() -> None:
     """Promotions edited on some orders only are an event proposal; enabled with dates, only those days scale."""
     from datetime import date

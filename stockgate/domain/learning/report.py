@@ -104,7 +104,8 @@ class LearningReport:
             "", "## Decisions", "",
             f"- {d.get('requests', 0)} closed requests; outcomes: "
             + (", ".join(f"{k} {v}" for k, v in (d.get("outcomes") or {}).items()) or "none"),
-            f"- Latency of people: median {d.get('latency_median_h')} h, 90th percentile {d.get('latency_p90_h')} h",
+            f"- Latency of people: median {_hours(d.get('latency_median_h'))} h, "
+            f"90th percentile {_hours(d.get('latency_p90_h'))} h",
             f"- Decided per route: {routes}; expired: {d.get('expired', 0)}; superseded by a newer draft: "
             f"{d.get('superseded', 0)}; rejections by reason: {rejections}",
             "", f"_{ENABLE_HINT}_",
@@ -130,11 +131,16 @@ class LearningReport:
         }
 
 
+def _hours(value: object) -> str:
+    """Hours for display: '-' when unknown (no decision by a person), else up to 3 decimals (0.011 h = 40 s)."""
+    return "-" if value is None else f"{float(str(value)):g}"
+
+
 def _decision_rows(d: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows = [("closed requests", str(d.get("requests", 0)))]
     rows += [(f"outcome: {k}", str(v)) for k, v in (d.get("outcomes") or {}).items()]
-    rows += [("latency of people, median (h)", str(d.get("latency_median_h") or "-")),
-             ("latency of people, 90th percentile (h)", str(d.get("latency_p90_h") or "-"))]  # fmt: skip
+    rows += [("latency of people, median (h)", _hours(d.get("latency_median_h"))),
+             ("latency of people, 90th percentile (h)", _hours(d.get("latency_p90_h")))]  # fmt: skip
     rows += [(f"decided by route: {k} (%)", f"{v:.1f}") for k, v in (d.get("route_share_pct") or {}).items()]
     rows += [("expired (timeout)", str(d.get("expired", 0))),
              ("superseded by a newer draft", str(d.get("superseded", 0)))]  # fmt: skip

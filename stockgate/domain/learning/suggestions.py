@@ -53,8 +53,8 @@ def decision_stats(history: pd.DataFrame) -> dict[str, object]:
     rejected = history[history["outcome"] == "rejected"]
     return {
         "requests": len(history),
-        "latency_median_h": round(float(latency_h.median()), 2) if len(latency_h) else None,
-        "latency_p90_h": round(float(latency_h.quantile(0.9)), 2) if len(latency_h) else None,
+        "latency_median_h": round(float(latency_h.median()), 3) if len(latency_h) else None,
+        "latency_p90_h": round(float(latency_h.quantile(0.9)), 3) if len(latency_h) else None,
         "route_share_pct": (decided["route"].value_counts(normalize=True) * 100).round(1).to_dict(),
         "expired": int((history["outcome"] == "expired").sum()),
         "superseded": int((history["outcome"] == "superseded").sum()),
