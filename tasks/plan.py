@@ -19,7 +19,8 @@ from stockgate.domain.replenish.demand import DemandForecast
 from stockgate.domain.replenish.planner import Plan, PlanConfig
 from stockgate.domain.replenish.run import plan_from_inputs
 from stockgate.presentation.plan_files import order_lines_frame, write_plan
-from stockgate.settings import Settings, get_settings
+from stockgate.services.history import previous_unit_costs
+from stockgate.settings import get_settings
 from tasks.artifacts import publish_markdown, publish_table
 from validations.purchase_orders import validate_purchase_orders
 
@@ -55,17 +56,6 @@ def plan_orders(
     )
     publish_table("purchase-orders", _order_rows(plan.orders), "Purchase-order drafts, one per supplier.")
     return plan
-
-
-def previous_unit_costs(settings: Settings) -> dict[tuple[str, str], float]:
-    """Unit cost per (supplier id, SKU) on the last approved or committed order in the settings' ledger; empty
-    when the SQLite ledger file does not exist yet (no order was ever decided, and none is created here)."""
-    from stockgate.adapters.ledger import Ledger
-
-    url = settings.resolved_ledger_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        return {}
-    return Ledger(url).last_unit_costs()
 
 
 @task(name="validate-purchase-orders")

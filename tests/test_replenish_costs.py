@@ -12,8 +12,8 @@ from stockgate.adapters.ledger import Ledger
 from stockgate.domain.approvals.policy import Policy
 from stockgate.domain.drafts import POLine, PurchaseOrder
 from stockgate.services.decisions import decide, open_request
+from stockgate.services.history import previous_unit_costs
 from stockgate.settings import Settings
-from tasks.plan import previous_unit_costs
 from tests.ledger_fixtures import _pg_template, ledger, migrated_url, policy  # noqa: F401
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -43,6 +43,7 @@ def plan(
     from stockgate.domain.replenish.run import plan_from_inputs
     from stockgate.errors import ConfigError, ValidationFailed
     from stockgate.presentation.plan_files import write_plan
+    from stockgate.services.history import previous_unit_costs
     from stockgate.settings import get_settings
     from validations.purchase_orders import validate_purchase_orders
 
@@ -67,6 +68,7 @@ def plan(
         suppliers=bundle.suppliers,
         freq=bundle.freq,
         config=config,
+        previous_costs=previous_unit_costs(settings),  # the cost-change flag, when a ledger exists
     )
     written = write_plan(result, out, charts=charts)
     check = validate_purchase_orders(
