@@ -16,6 +16,7 @@ from stockgate.domain.forecast.quantiles import (
     gamma_quantiles,
     quantile_column,
     window_moments,
+    window_quantiles,
 )
 from tests.forecast_fixtures import fast_forecaster, poisson_series
 
@@ -103,3 +104,62 @@ def test_backtest_intervals_are_calibrated_on_poisson_data() -> None:
     merged = out.merge(sales, on=["unique_id", "ds"])
     coverage = np.mean((merged["y"] >= merged["p10"]) & (merged["y"] <= merged["p90"]))
     assert 0.7 <= coverage <= 0.9
+
+
+def _paired_days(n: int, windows: int, h: int, rate: float, seed: int) -> np.ndarray:
+    """Actuals where each pair of days sells Poisson(2 x rate), all of it on one day of the pair, chosen at random:
+    a day's variance is rate + rate^2, but any window of whole pairs is exactly Poisson(length x rate)."""
+    rng = np.random.default_rng(seed)
+    pairs = rng.poisson(2 * rate, size=(n, windows, h // 2)).astype(float)
+    first = rng.integers(0, 2, size=pairs.shape).astype(float)
+    return np.stack([pairs * first, pairs * (1 - first)], axis=3).reshape(n, windows, h)
+
+
+def test_window_factor_is_calibrated_on_windows_not_reused_from_days() -> None:
+    """Known answer: days far wider than Poisson, windows of whole pairs exactly Poisson(L x rate). The window
+    quantiles match Poisson(L x rate); reusing the daily factor (the former behaviour) makes them far too wide;
+    daily quantiles keep the daily factor."""
+    n, h, rate = 400, 28, 6.0
+    actual = _paired_days(n, 4, h, rate, seed=7)
+    unc = fit_uncertainty(actual, np.full(actual.shape, rate))
+    assert unc.window_lengths == (2, 4, 7, 14, 28)  # 56 is longer than the backtest blocks
+    assert unc.c * unc.phi.mean() > 1 + rate  # days: wide (half of them sell nothing), so c is large
+    assert unc.kappa < 0.01
+    mean = np.full((n, h), rate)
+    for length in (4, 14):
+        total, var = window_moments(mean, unc, np.arange(n), np.zeros(n, dtype=int), np.full(n, length))
+        window = gamma_quantiles(total, var, (0.1, 0.9, 0.95))
+        truth = stats.poisson(length * rate)
+        for q in (0.1, 0.9, 0.95):
+            assert window[q][0] == pytest.approx(truth.ppf(q), abs=0.08 * length * rate)
+        future = _paired_days(n, 1, length, rate, seed=8).sum(axis=2)[:, 0]
+        assert 0.74 <= np.mean((future >= window[0.1]) & (future <= window[0.9])) <= 0.86
+        daily_factor = Uncertainty(unc.phi, unc.kappa, unc.c)  # no window factors: c reused for windows
+        wide = gamma_quantiles(*window_moments(mean, daily_factor, np.arange(n), np.zeros(n, dtype=int),
+                                               np.full(n, length)), (0.1, 0.9))  # fmt: skip
+        assert np.mean((future >= wide[0.1]) & (future <= wide[0.9])) > 0.95
+    one = window_moments(mean, unc, np.arange(n), np.zeros(n, dtype=int), np.ones(n, dtype=int))
+    daily = daily_quantiles(mean, unc, (0.9,))[0.9][:, 0]
+    np.testing.assert_allclose(gamma_quantiles(*one, (0.9,))[0.9], daily)  # a 1-day window is a day
+
+
+def test_window_quantiles_correct_a_biased_forecast_from_backtest_windows() -> None:
+    """Known answer: the forecast is 15 % too high in the backtest and after it; window quantiles (calibrated on
+    backtest window sums, PIT map) match the true Poisson(7 x rate) sum, not the forecast's; daily ones do not move."""
+    n, h, rate = 500, 28, 8.0
+    actual = _simulate(n, 4, h, np.full(n, rate), 0.0, seed=11)
+    forecast = np.full(actual.shape, rate * 1.15)
+    unc = fit_uncertainty(actual, forecast)
+    mean, length = np.full((n, h), rate * 1.15), np.full(n, 7)
+    total, var = window_moments(mean, unc, np.arange(n), np.zeros(n, dtype=int), length)
+    window = window_quantiles(total, var, unc, length, (0.1, 0.5, 0.95))
+    truth = stats.poisson(7 * rate)
+    for q in (0.1, 0.5, 0.95):
+        assert window[q][0] == pytest.approx(truth.ppf(q), abs=2.5)
+    future = _simulate(n, 1, 7, np.full(n, rate), 0.0, seed=12).sum(axis=2)[:, 0]
+    assert 0.03 <= np.mean(future > window[0.95]) <= 0.08
+    uncorrected = gamma_quantiles(total, var, (0.95,))[0.95]
+    assert np.mean(future > uncorrected) < 0.02
+    assert unc.window_level(0.95, np.array([1]))[0] == 0.95  # a 1-day window keeps the daily level
+    plain = Uncertainty(unc.phi, unc.kappa, unc.c)
+    np.testing.assert_allclose(daily_quantiles(mean, unc, (0.9,))[0.9], daily_quantiles(mean, plain, (0.9,))[0.9])

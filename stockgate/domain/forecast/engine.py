@@ -24,9 +24,9 @@ from stockgate.domain.forecast.quantiles import (
     Uncertainty,
     daily_quantiles,
     fit_uncertainty,
-    gamma_quantiles,
     quantile_column,
     window_moments,
+    window_quantiles,
     with_defaults,
 )
 from stockgate.domain.forecast.selection import Choice, choose
@@ -174,7 +174,7 @@ class Forecaster:
         total, var = window_moments(tr.mean, tr.unc, rows, start, length)
         out = windows[["unique_id", "start", "length"]].reset_index(drop=True).copy()
         out["mean"] = total
-        for q, values in gamma_quantiles(total, var, with_defaults(quantiles)).items():
+        for q, values in window_quantiles(total, var, tr.unc, length, with_defaults(quantiles)).items():
             out[quantile_column(q)] = values
         return out
 
