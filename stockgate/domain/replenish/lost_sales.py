@@ -8,8 +8,10 @@ demand of 50/day, lead time 4, review 3), and the formula holds too much stock.
 Here demand is simulated from the forecast's own spread: daily demand is gamma with mean ``mu x g`` and variance
 ``phi x mu x g``, where ``g`` (mean 1, variance ``kappa2``) is a level error common to a path. ``phi`` and
 ``kappa2`` are solved from the variances of the two forecast windows (before delivery and protection), so that
-windows of both lengths have the forecaster's variance. Lead times are drawn from the lead-time scenarios. A grid
-of levels is simulated at once with common random numbers, and the level for the target is interpolated.
+windows of both lengths have the forecaster's variance. ``mu`` is the mean the window's quantiles imply
+(``implied_mean``), so a bias the forecaster corrected in its calibrated window quantiles reaches the level.
+Lead times are drawn from the lead-time scenarios. A grid of levels is simulated at once with common random
+numbers, and the level for the target is interpolated.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import stats
 
 from stockgate.domain.replenish.policy import WindowDemand, quantile_grid
 
@@ -27,9 +30,24 @@ def variance(window: WindowDemand) -> float:
     return float(np.mean((q - q.mean()) ** 2))
 
 
+def implied_mean(window: WindowDemand) -> float:
+    """Mean of window demand implied by its quantiles (units): ``window.mean`` (the sum of the point forecasts)
+    times the ratio of the quantile grid's mean to that of a gamma with this mean and variance. The ratio is 1 for
+    gamma quantiles (the grid's cut tails cancel) and moves the mean where the forecaster's calibrated window
+    quantiles corrected a bias of the point forecast."""
+    grid = np.asarray(quantile_grid())
+    m, v = window.mean, variance(window)
+    if m <= 0 or v <= 0:
+        return m
+    shape = m * m / v
+    plain = float(stats.gamma.ppf(grid, shape, scale=m / shape).mean())
+    q = np.interp(grid, window.levels, window.values)
+    return m * float(q.mean()) / plain if plain > 0 else m
+
+
 def spread_parameters(*, short: WindowDemand, long: WindowDemand) -> tuple[float, float]:
     """(phi, kappa2) with Var = phi x mean + kappa2 x mean^2 for both windows; kappa2 = 0 when it cannot be told."""
-    m1, m2, v1, v2 = short.mean, long.mean, variance(short), variance(long)
+    m1, m2, v1, v2 = implied_mean(short), implied_mean(long), variance(short), variance(long)
     if m2 <= 0:
         return 1.0, 0.0
     det = m1 * m2**2 - m2 * m1**2
@@ -110,7 +128,7 @@ def lost_sales_order_up_to(
     times are drawn in the simulation). ``leads`` are days from now to delivery, with probabilities."""
     phi, kappa2 = spread_parameters(short=short, long=long)
     return lost_sales_level(
-        daily_mean=long.mean / max(long_days, 1),
+        daily_mean=implied_mean(long) / max(long_days, 1),
         phi=phi,
         kappa2=kappa2,
         leads=leads,
