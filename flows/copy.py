@@ -22,6 +22,7 @@ from tasks.copy import (
     pick_copy_candidates,
     recent_copy,
     supersede_pending_copy,
+    superseded_by_run,
     write_copy_drafts,
 )
 from tasks.forecast import forecast_in_batches, publish_forecast_summary
@@ -39,7 +40,7 @@ def marketing_copy(params: CopyParams) -> dict[str, Any]:
     ledger, _ = ledger_and_policy(settings)
     requests = ledger.list_requests(flow_run_id=run_id) if run_id else []
     out_dir = output_dir(params.data_dir, params.out_dir, f"copy-{run_id or 'local'}")
-    superseded: list[str] = []
+    superseded = superseded_by_run(requests, settings=settings) if requests else []  # a resumed run reports them too
     if not requests:  # a suspended run re-runs from the top: its requests are already in the ledger
         bundle = load_input_files(params.data_dir)
         clean = validate_input_files(bundle, out_dir=out_dir / "validation").cleaned

@@ -18,6 +18,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stockgate.adapters.llm import make_generator
+from stockgate.domain.approvals.requests import ApprovalRequest
 from stockgate.domain.copy.brand import Brand, load_brand
 from stockgate.domain.copy.candidates import Candidate, CandidateRules, pick_candidates
 from stockgate.domain.copy.channels import CHANNELS, Channel
@@ -29,7 +30,7 @@ from stockgate.domain.drafts import CopyDraft
 from stockgate.domain.replenish.inputs import sales_long
 from stockgate.presentation.copy_files import blocked_draft_ids, write_drafts
 from stockgate.services.publishing import recent_published
-from stockgate.services.supersede import Superseded, supersede_pending
+from stockgate.services.supersede import Superseded, supersede_pending, superseded_by_requests
 from stockgate.settings import Settings
 from tasks.artifacts import publish_markdown, publish_table
 from tasks.gate import ledger_and_policy
@@ -163,6 +164,15 @@ def supersede_pending_copy(
             for i in done]  # fmt: skip
     publish_table("copy-superseded", rows, "Pending copy withdrawn because a later draft replaces it.")
     return done
+
+
+@task(name="superseded-by-this-run")
+def superseded_by_run(requests: Sequence[ApprovalRequest], *, settings: Settings) -> list[str]:
+    """Requests this run's requests superseded earlier (a resumed run reports them too); empty for a new run."""
+    if not requests:
+        return []
+    ledger, _ = ledger_and_policy(settings)
+    return superseded_by_requests(ledger, [r.id for r in requests])
 
 
 def _redraw_and_wake(done: Sequence[Superseded], *, settings: Settings) -> None:

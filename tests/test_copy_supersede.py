@@ -16,7 +16,7 @@ from stockgate.domain.drafts import CopyDraft
 from stockgate.services.commits import commit_approved
 from stockgate.services.decisions import decide, open_request
 from stockgate.services.publishing import recent_published
-from stockgate.services.supersede import new_request_id, supersede_pending
+from stockgate.services.supersede import new_request_id, supersede_pending, superseded_by_requests
 from tests.ledger_fixtures import _pg_template, ledger, migrated_url  # noqa: F401
 
 RUN_A, RUN_B = "run-a", "run-b"
@@ -61,6 +61,8 @@ def test_a_later_draft_withdraws_the_pending_one_before_its_own_request_opens(
         decide(ledger, policy, request_id=old_id, expected_version=1, actor="ana", action="approve", route="cli")
     again = supersede_pending(ledger, policy, drafts=[new], started_by="marketer", flow_run_id=RUN_B)
     assert again == [] and len(ledger.list_requests()) == 2, "a retried task withdraws and opens nothing more"
+    assert superseded_by_requests(ledger, [new_id]) == [old_id], "a resumed run reads back what it superseded"
+    assert superseded_by_requests(ledger, [old_id]) == []
 
 
 @pytest.mark.parametrize(

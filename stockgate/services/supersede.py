@@ -89,5 +89,12 @@ def supersede_pending(
     return done
 
 
+def superseded_by_requests(ledger: Ledger, request_ids: Sequence[str]) -> list[str]:
+    """Ids of the requests that ``request_ids`` superseded (read back, e.g. when a suspended run resumes)."""
+    reasons = {f"superseded by request {rid}" for rid in request_ids}
+    expired = ledger.list_requests(status=Status.EXPIRED, kind=DraftKind.COPY, limit=5000)
+    return [r.id for r in expired if r.reason in reasons]
+
+
 def _random_id() -> str:
     return f"AR-{uuid.uuid4().hex[:10]}"
