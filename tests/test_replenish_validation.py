@@ -28,7 +28,7 @@ def _failed(result: Any) -> dict[str, list[int]]:
 def test_suite_file_declares_severity_and_why_for_every_expectation() -> None:
     """Each expectation says whether it is critical or a warning, and why."""
     suite = json.loads(SUITE.read_text())
-    assert len(suite["expectations"]) == 14
+    assert len(suite["expectations"]) == 17
     for exp in suite["expectations"]:
         assert exp["meta"]["severity"] in {"critical", "warning"} and exp["meta"]["why"]
 
@@ -37,7 +37,7 @@ def test_planned_drafts_pass(orders: list[dict[str, Any]]) -> None:
     """What the planner proposes passes every check."""
     result = validate_purchase_orders(orders, catalog=catalog_frame(), suppliers=suppliers_frame())
     assert result.ok and _failed(result) == {}
-    assert len(result.outcomes) == 14
+    assert len(result.outcomes) == 17
 
 
 def test_bad_edits_fail_on_the_right_rows(orders: list[dict[str, Any]]) -> None:
@@ -83,6 +83,7 @@ def test_a_big_increase_is_only_a_warning(orders: list[dict[str, Any]]) -> None:
     line = next(ln for ln in edited[0]["lines"] if ln["quantity"] > 0)
     line["quantity"] *= 4
     line["line_cost"] = line["quantity"] * line["unit_cost"]
+    edited[0]["total_cost"] = round(sum(ln["line_cost"] for ln in edited[0]["lines"]), 2)
     result = validate_purchase_orders(edited, catalog=catalog_frame(), suppliers=suppliers_frame())
     assert result.ok
     assert [o.column for o in result.warnings] == ["edit_ratio"]
