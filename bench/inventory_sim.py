@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from stockgate.domain.replenish.demand import quantile_column
-from stockgate.domain.replenish.lost_sales import lost_sales_order_up_to
+from stockgate.domain.replenish.lost_sales import Schedule, lost_sales_order_up_to, series_seed
 from stockgate.domain.replenish.policy import WindowDemand, lead_time_scenarios, mix, order_up_to, quantile_grid
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "storeitem" / "train.csv"
@@ -155,6 +155,21 @@ def review_days(terms: Terms, weekday: int) -> int:
     return next(d for d in range(terms.review, terms.review + 8) if (weekday + d) % 7 in terms.order_days)
 
 
+def review_schedule(terms: Terms, weekday: int) -> Schedule:
+    """The orders of one repeating period from an order on ``weekday`` (days after it), as the product computes them
+    from the supplier's order days (``SupplierTerms.review_schedule``)."""
+    offsets, day = [0], 0
+    while True:
+        day += review_days(terms, (weekday + day) % 7)
+        if (weekday + day) % 7 == weekday:
+            return Schedule(tuple(offsets), day)
+        offsets.append(day)
+
+
+DAILY_DAYS = 14
+"""Days of daily means handed to the lost-sales simulation (two weeks: the weekday pattern of any cycle)."""
+
+
 class ForecastLevels:
     """Order-up-to levels from one weekly fit: one predict_window call for every order day of the week."""
 
@@ -172,7 +187,9 @@ class ForecastLevels:
                     max(lt, 1) for lt, _ in self.scen(k)
                 }
                 rows += [(ids[s], offset, n) for s in np.flatnonzero(supplier_of == k) for n in lengths]
-        frame = pd.DataFrame(rows, columns=["unique_id", "start", "length"])
+        # Daily means (windows of one day) for two weeks after any order day of this week: the weekday pattern.
+        rows += [(uid, day, 1) for uid in ids for day in range(7 + DAILY_DAYS)]
+        frame = pd.DataFrame(sorted(set(rows)), columns=["unique_id", "start", "length"])
         res = model.predict_window(frame, levels)  # type: ignore[attr-defined]
         cols = [quantile_column(q) for q in levels]
         keys = zip(res["unique_id"], res["start"].astype(int), res["length"].astype(int), strict=True)
@@ -182,6 +199,10 @@ class ForecastLevels:
     @staticmethod
     def scen(k: int) -> list[tuple[int, float]]:
         return lead_time_scenarios(SUPPLIERS[k].lead_mean, SUPPLIERS[k].lead_std)
+
+    def daily_means(self, s: int, offset: int) -> list[float]:
+        """The point forecast of each of the ``DAILY_DAYS`` days from ``offset`` (units/day)."""
+        return [float(self.table[(self.ids[s], offset + j, 1)][1]) for j in range(DAILY_DAYS)]
 
     def dist(self, s: int, offset: int, scenarios: list[tuple[int, float]]) -> WindowDemand:
         parts = [WindowDemand.from_quantiles(self.levels, *self.table[(self.ids[s], offset, n)]) for n, _ in scenarios]
@@ -200,6 +221,9 @@ class ForecastLevels:
                 leads=[(max(lt, 1), p) for lt, p in scen],
                 review_days=r,
                 target=target,
+                seed=series_seed(self.ids[s]),
+                daily_means=self.daily_means(s, offset),
+                schedule=review_schedule(SUPPLIERS[k], day.weekday()),
             )
         protection = self.dist(s, offset, [(lt + r, p) for lt, p in scen])
         before = self.dist(s, offset, [(max(lt, 1), p) for lt, p in scen])

@@ -11,7 +11,14 @@ import pytest
 from scipy import stats
 
 from stockgate.domain.replenish.demand import PoissonDemand, quantile_column
-from stockgate.domain.replenish.lost_sales import implied_mean, lost_sales_order_up_to, spread_parameters
+from stockgate.domain.replenish.lost_sales import (
+    Schedule,
+    implied_mean,
+    lost_sales_level,
+    lost_sales_order_up_to,
+    series_seed,
+    spread_parameters,
+)
 from stockgate.domain.replenish.policy import WindowDemand, lead_time_scenarios, mix, order_up_to, quantile_grid
 from stockgate.domain.replenish.position import days_of_cover, inventory_position, project_stock, stockout_day
 
@@ -95,6 +102,29 @@ def test_lost_sales_fill_rate_hits_its_target_where_the_backorder_formula_oversh
     formula = order_up_to(protection=long, before_delivery=short, service_level=0.95, measure="fill_rate_backorder")
     assert _simulate_lost_sales(lost, mu=50, lead=4, review=3) == pytest.approx(0.95, abs=0.006)
     assert _simulate_lost_sales(formula, mu=50, lead=4, review=3) > 0.965
+
+
+def test_simulation_noise_does_not_lean_the_same_way_for_every_series() -> None:
+    """Series with the same demand get levels with independent simulation noise, centred on the exact level (a long
+    simulation): a plan's total stock is not biased by one shared random stream (it was 1 % too high with seed 0)."""
+    common = {"daily_means": [50.0], "phi": 1.0, "kappa2": 0.0, "leads": [(4, 1.0)], "target": 0.95}
+    common["schedule"] = Schedule.every(3)
+    levels = [lost_sales_level(**common, hint=380.0, seed=series_seed(f"store-1/sku-{k}")) for k in range(24)]
+    exact = lost_sales_level(**common, hint=380.0, paths=20_000, seed=12345)
+    assert len({round(v, 6) for v in levels}) == len(levels)
+    assert float(np.mean(levels)) == pytest.approx(exact, rel=0.002)
+    assert max(abs(v / exact - 1) for v in levels) < 0.01
+    assert series_seed("store-1/sku-0") == series_seed("store-1/sku-0")
+
+
+def test_level_is_found_when_the_hint_is_far_too_low() -> None:
+    """A hint far below the answer widens the simulated range instead of returning its top as the level."""
+    common = {"daily_means": [20.0], "phi": 1.0, "kappa2": 0.0, "leads": [(7, 1.0)], "target": 0.95}
+    common["schedule"] = Schedule.every(7)
+    good = lost_sales_level(**common, hint=300.0, seed=3)
+    low = lost_sales_level(**common, hint=120.0, seed=3)
+    assert low == pytest.approx(good, rel=0.02)
+    assert low > 1.6 * 120.0
 
 
 def test_spread_parameters_recover_poisson_dispersion() -> None:

@@ -69,7 +69,8 @@ lines = st.lists(
         moq=st.integers(min_value=0, max_value=3),
         unit_cost=st.floats(min_value=0.01, max_value=50, allow_nan=False),
         service_class=st.sampled_from(["AX", "AY", "BZ", "CX", "CZ"]),
-        cover_after_days=st.floats(min_value=0, max_value=60, allow_nan=False),
+        days_until_stockout=st.floats(min_value=0, max_value=60, allow_nan=False) | st.just(float("inf")),
+        next_delivery_days=st.floats(min_value=1, max_value=30, allow_nan=False),
     ).map(_valid_line),
     max_size=12,
 )
@@ -94,13 +95,17 @@ def test_budget_that_fits_cuts_nothing(lines: list[BudgetLine]) -> None:
     assert cut_to_budget(lines, budget=None) == {}
 
 
-def test_lowest_class_and_most_cover_are_cut_first() -> None:
-    """A C line is cut before an A line; among equals, the one with more cover after delivery goes first."""
-    a = BudgetLine("a", 10, 1, 0, 1.0, "AX", 5.0)
-    c_low = BudgetLine("c-low", 10, 1, 0, 1.0, "CX", 5.0)
-    c_high = BudgetLine("c-high", 10, 1, 0, 1.0, "CX", 20.0)
-    assert cut_to_budget([a, c_low, c_high], budget=25.0) == {"c-high": 5}
-    assert cut_to_budget([a, c_low, c_high], budget=8.0) == {"c-high": 0, "c-low": 0, "a": 8}
+def test_lines_that_can_wait_then_lowest_class_then_longest_lasting_are_cut_first() -> None:
+    """A line whose stock lasts past the next delivery is cut before one that would run out, whatever the class;
+    among lines that would run out, C goes before A, and among equals the one lasting longest goes first."""
+    a_urgent = BudgetLine("a-urgent", 10, 1, 0, 1.0, "AX", days_until_stockout=2.0, next_delivery_days=10.0)
+    a_waits = BudgetLine("a-waits", 10, 1, 0, 1.0, "AX", days_until_stockout=30.0, next_delivery_days=10.0)
+    c_soon = BudgetLine("c-soon", 10, 1, 0, 1.0, "CX", days_until_stockout=3.0, next_delivery_days=10.0)
+    c_later = BudgetLine("c-later", 10, 1, 0, 1.0, "CX", days_until_stockout=6.0, next_delivery_days=10.0)
+    lines = [a_urgent, a_waits, c_soon, c_later]
+    assert cut_to_budget(lines, budget=35.0) == {"a-waits": 5}
+    assert cut_to_budget(lines, budget=25.0) == {"a-waits": 0, "c-later": 5}
+    assert cut_to_budget(lines, budget=8.0) == {"a-waits": 0, "c-later": 0, "c-soon": 0, "a-urgent": 8}
 
 
 def _poisson_window(mean: float, levels: list[float]) -> WindowDemand:

@@ -3,10 +3,12 @@
 THE CUT RULE (documented in docs/replenishment.md): while the lines cost more than the budget, take the line
 with the lowest priority and take whole packs off it, just enough to fit, or all of it if what would remain is
 below its minimum order; then the next line. Priority, lowest first:
-1. service class: C before B before A, and within a letter Z before Y before X (the least important, least
+1. lines that can wait: without this order their stock lasts beyond the delivery of the NEXT order, so cutting
+   them costs no sale before the buyer can order again; lines that would run out before that come later;
+2. service class: C before B before A, and within a letter Z before Y before X (the least important, least
    predictable sellers are cut first);
-2. then the line with the most days of cover after delivery (it can best wait for the next order);
-3. then the most expensive line (fewer lines touched), then the key, for a stable order.
+3. then the line whose stock lasts longest if nothing is ordered (days until it runs out);
+4. then the most expensive line (fewer lines touched), then the key, for a stable order.
 Every line that loses units is reported, so the planner can flag it ``budget_cut``. A budget of zero cuts all.
 """
 
@@ -27,7 +29,13 @@ class BudgetLine:
     moq: int
     unit_cost: float
     service_class: str = "CZ"
-    cover_after_days: float = 0.0
+    days_until_stockout: float = math.inf
+    next_delivery_days: float = 0.0
+
+    @property
+    def can_wait(self) -> bool:
+        """True when the stock lasts beyond the next order's delivery without this order."""
+        return self.days_until_stockout >= self.next_delivery_days
 
     @property
     def cost(self) -> float:
@@ -39,11 +47,12 @@ _ABC_RANK = {"C": 0, "B": 1, "A": 2}
 _XYZ_RANK = {"Z": 0, "Y": 1, "X": 2}
 
 
-def cut_priority(line: BudgetLine) -> tuple[int, int, float, float, str]:
+def cut_priority(line: BudgetLine) -> tuple[int, int, int, float, float, str]:
     """Sort key: the line cut FIRST sorts first (see the module docstring); unknown classes count as C and Z."""
     code = line.service_class.upper() + "  "
     abc, xyz = code[0], code[1]
-    return (_ABC_RANK.get(abc, 0), _XYZ_RANK.get(xyz, 0), -line.cover_after_days, -line.cost, line.key)
+    lasts = min(line.days_until_stockout, 1e9)
+    return (0 if line.can_wait else 1, _ABC_RANK.get(abc, 0), _XYZ_RANK.get(xyz, 0), -lasts, -line.cost, line.key)
 
 
 def cut_to_budget(lines: Sequence[BudgetLine], *, budget: float | None) -> dict[str, int]:

@@ -5,18 +5,31 @@ out, the lost sales do not use up the next delivery, so the following cycle star
 level S the achieved fill rate is higher than the formula says (measured: 97.5 % instead of 95 % for Poisson
 demand of 50/day, lead time 4, review 3), and the formula holds too much stock.
 
-Here demand is simulated from the forecast's own spread: daily demand is gamma with mean ``mu x g`` and variance
-``phi x mu x g``, where ``g`` (mean 1, variance ``kappa2``) is a level error common to a path. ``phi`` and
+Here demand is simulated from the forecast's own spread: daily demand is gamma with mean ``mu_t x g`` and variance
+``phi x mu_t x g``, where ``g`` (mean 1, variance ``kappa2``) is a level error common to a path and ``mu_t`` follows
+the forecast's daily means (the weekday pattern), repeating over the supplier's order schedule. ``phi`` and
 ``kappa2`` are solved from the variances of the two forecast windows (before delivery and protection), so that
 windows of both lengths have the forecaster's variance. ``mu`` is the mean the window's quantiles imply
 (``implied_mean``), so a bias the forecaster corrected in its calibrated window quantiles reaches the level.
-Lead times are drawn from the lead-time scenarios. A grid of levels is simulated at once with common random
-numbers, and the level for the target is interpolated.
+Lead times are drawn from the lead-time scenarios. Orders are placed on the supplier's real order schedule (for
+example Monday and Thursday), each up to its own level: the expected demand of its window plus a safety stock that
+grows with the square root of that demand. A grid of levels is simulated at once with common random numbers, and
+the level of today's order for the target is interpolated. The weekday pattern matters: stock-outs happen at the end
+of a cycle, just before the next delivery, and a flat daily mean misjudges the demand of those days (measured on
+the storeitem bench: 95.4 % fill rate at a 95 % target for a Monday/Thursday supplier with a flat mean).
+
+The simulation's noise must not lean the same way for every SKU: with one fixed seed, every line of a run reused the
+same random stream, so its Monte Carlo error became a bias of the whole plan (measured: levels 0.3-0.8 % too high,
+fill rate 95.3 % at a 95 % target on the storeitem bench). Each series therefore gets its own stable seed
+(``series_seed``), the level error ``g`` is drawn by stratified quantiles instead of at random, and enough paths are
+simulated that one line's level is within about 0.2 % of the exact answer.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
@@ -59,53 +72,106 @@ def spread_parameters(*, short: WindowDemand, long: WindowDemand) -> tuple[float
     return max(v2 / m2, 1e-6), 0.0
 
 
+DailyMeans = Sequence[float] | np.ndarray
+"""Expected demand per day (units/day), from the first day of the windows."""
+
+
+def series_seed(key: str) -> int:
+    """A stable seed for one series (the same key always gives the same level; different keys draw independently)."""
+    return zlib.crc32(key.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Order days of one repeating period: ``reviews`` = days after today's order (0 first), ``period`` in days."""
+
+    reviews: tuple[int, ...]
+    period: int
+
+    @classmethod
+    def every(cls, days: int) -> Schedule:
+        """An order every ``days`` days."""
+        return cls((0,), max(int(days), 1))
+
+    def gaps(self) -> np.ndarray:
+        """Days from each order to the next (the review period of each order)."""
+        following = np.array([*self.reviews[1:], self.reviews[0] + self.period], dtype=int)
+        return following - np.array(self.reviews, dtype=int)
+
+
 def lost_sales_level(
     *,
-    daily_mean: float,
+    daily_means: DailyMeans,
     phi: float,
     kappa2: float,
     leads: Sequence[tuple[int, float]],
-    review_days: int,
+    schedule: Schedule,
     target: float,
     hint: float,
-    paths: int = 200,
+    paths: int = 1000,
     cycles: int = 10,
     seed: int = 0,
 ) -> float:
-    """Order-up-to level (units) whose simulated lost-sales fill rate is ``target``; ``hint`` = a starting level."""
-    if daily_mean <= 0:
+    """Level (units) of today's order whose simulated lost-sales fill rate over the schedule is ``target``.
+
+    ``daily_means`` is the expected demand of each day from today (units/day), repeated over ``schedule.period``
+    (one value: the same every day); ``hint`` a starting level; ``seed`` should differ between series
+    (``series_seed``), so that simulation noise does not add up over a plan."""
+    period = schedule.period
+    profile = np.resize(np.maximum(np.asarray(daily_means, dtype=float), 0.0), period)
+    if profile.sum() <= 0:
         return 0.0
     rng = np.random.default_rng(seed)
     lead_days = np.array([lt for lt, _ in leads])
     probs = np.array([p for _, p in leads]) / sum(p for _, p in leads)
-    warmup = 2 * review_days + int(lead_days.max())
-    days = warmup + cycles * review_days
-    g = rng.gamma(1 / kappa2, kappa2, size=(paths, 1)) if kappa2 > 1e-9 else np.ones((paths, 1))
-    shape = np.maximum(daily_mean * g / phi, 1e-9)
+    gaps = schedule.gaps()
+    mid = int(lead_days[np.argmax(probs)])
+    # Expected demand of each order's window (its lead time plus its review period), from the repeating profile.
+    cyclic = np.resize(profile, period + mid + int(gaps.max()) + 1)
+    window = np.array([cyclic[o : o + mid + g].sum() for o, g in zip(schedule.reviews, gaps, strict=True)])
+    warmup = period + int(lead_days.max()) + int(gaps.max())
+    days = warmup + cycles * period
+    slot = np.full(days, -1)
+    for k, offset in enumerate(schedule.reviews):
+        slot[offset::period] = k
+    g = np.ones((paths, 1))
+    if kappa2 > 1e-9:
+        g = stats.gamma.ppf((np.arange(paths) + 0.5) / paths, 1 / kappa2, scale=kappa2).reshape(paths, 1)
+    shape = np.maximum(np.resize(profile, days)[None, :] * g / phi, 1e-9)
     demand = rng.gamma(shape, phi, size=(paths, days))
-    lead = rng.choice(lead_days, p=probs, size=(paths, days // review_days + 1))
-    levels = np.maximum(hint, daily_mean) * np.linspace(0.5, 1.6, 45)
-    fill = _simulate(demand, lead, levels, review_days=review_days, warmup=warmup)
+    lead = rng.choice(lead_days, p=probs, size=(paths, int((slot >= 0).sum())))
+    base = max(hint, float(profile.mean()))
+    scale = np.sqrt(window / max(window[0], 1e-9))
+    for widen in (1.0, 2.0, 4.0):
+        today = base * np.linspace(0.5, 1.6 * widen, 45)
+        levels = window[:, None] + np.outer(scale, today - window[0])
+        fill = _simulate(demand, lead, np.maximum(levels, 0.0), slot=slot, warmup=warmup)
+        if fill.max() >= target:
+            break
     order = np.argsort(fill, kind="stable")
-    return float(np.interp(target, np.maximum.accumulate(fill[order]), levels[order]))
+    return float(np.interp(target, np.maximum.accumulate(fill[order]), today[order]))
 
 
-def _simulate(demand: np.ndarray, lead: np.ndarray, levels: np.ndarray, *, review_days: int, warmup: int) -> np.ndarray:
-    """Fill rate per level of a periodic-review, lost-sales system (paths x levels at once)."""
+def _simulate(demand: np.ndarray, lead: np.ndarray, levels: np.ndarray, *, slot: np.ndarray, warmup: int) -> np.ndarray:
+    """Fill rate per column of ``levels`` (orders x grid) of a lost-sales system ordering on the days whose
+    ``slot`` (an order of the schedule, -1 = no order) is set, for all paths at once."""
     paths, days = demand.shape
-    on_hand = np.broadcast_to(levels, (paths, len(levels))).copy()
-    pipeline = np.zeros((days + int(lead.max()) + 1, paths, len(levels)))
+    grid = levels.shape[1]
+    on_hand = np.broadcast_to(levels[0], (paths, grid)).copy()
+    pipeline = np.zeros((days + int(lead.max()) + 1, paths, grid))
     on_order = np.zeros_like(on_hand)
     wanted = 0.0
-    served = np.zeros(len(levels))
+    served = np.zeros(grid)
     rows = np.arange(paths)
+    placed = 0
     for t in range(days):
         on_hand += pipeline[t]
         on_order -= pipeline[t]
-        if t % review_days == 0:
-            qty = np.maximum(levels - on_hand - on_order, 0.0)
-            pipeline[t + lead[:, t // review_days], rows] += qty
+        if slot[t] >= 0:
+            qty = np.maximum(levels[slot[t]] - on_hand - on_order, 0.0)
+            pipeline[t + lead[:, placed], rows] += qty
             on_order += qty
+            placed += 1
         d = demand[:, t : t + 1]
         sold = np.minimum(on_hand, d)
         on_hand -= sold
@@ -123,16 +189,30 @@ def lost_sales_order_up_to(
     leads: Sequence[tuple[int, float]],
     review_days: int,
     target: float,
+    seed: int = 0,
+    daily_means: DailyMeans | None = None,
+    schedule: Schedule | None = None,
 ) -> float:
     """Level for a lost-sales fill-rate ``target`` from the windows of the most likely lead time (not mixed: lead
-    times are drawn in the simulation). ``leads`` are days from now to delivery, with probabilities."""
+    times are drawn in the simulation). ``leads`` are days from now to delivery, with probabilities; ``seed`` one
+    per series (``series_seed(unique_id)``); ``daily_means`` the point forecast per day from now (its pattern is
+    kept, its level scaled to the window's implied mean; none: flat); ``schedule`` the supplier's order days (none:
+    an order every ``review_days``)."""
     phi, kappa2 = spread_parameters(short=short, long=long)
+    schedule = schedule or Schedule.every(review_days)
+    total, days = implied_mean(long), max(long_days, 1)
+    profile = np.full(1, total / days)
+    if daily_means is not None and len(daily_means) > 0:
+        shape = np.resize(np.maximum(np.asarray(daily_means, dtype=float), 0.0), max(days, schedule.period))
+        if shape[:days].sum() > 0:
+            profile = shape * total / shape[:days].sum()
     return lost_sales_level(
-        daily_mean=implied_mean(long) / max(long_days, 1),
+        daily_means=profile,
         phi=phi,
         kappa2=kappa2,
         leads=leads,
-        review_days=review_days,
+        schedule=schedule,
         target=target,
         hint=long.quantile(target),
+        seed=seed,
     )

@@ -50,6 +50,17 @@ class SupplierTerms:
         following = self.next_order_date(order_date + timedelta(days=max(self.review_period_days, 1)))
         return (following - order_date).days
 
+    def review_schedule(self, order_date: date) -> tuple[tuple[int, ...], int]:
+        """Days after ``order_date`` of the orders of one repeating period (starting with 0), and the period (days):
+        the order days actually used, given the review period, until the weekday repeats."""
+        offsets, day = [0], order_date
+        while True:
+            day += timedelta(days=self.review_days(day))
+            gap = (day - order_date).days
+            if day.weekday() == order_date.weekday():
+                return tuple(offsets), gap
+            offsets.append(gap)
+
 
 def _number(value: object, default: float | None) -> float | None:
     """A float from a cell, ``default`` for empty or missing values."""

@@ -162,7 +162,7 @@ def _request(
 
 def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measure: ServiceMeasure) -> None:
     ln.order_up_to, protection, before = protection_level(
-        table, ln.unique_id, req, service_level=ln.service_level, measure=measure
+        table, ln.unique_id, req, service_level=ln.service_level, measure=measure, daily_means=ln.daily_mean
     )
     ln.window_mean, ln.window_low, ln.window_high = protection.mean, protection.quantile(0.1), protection.quantile(0.9)
     ln.reorder_point = before.quantile(ln.service_level)
@@ -176,8 +176,19 @@ def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measur
 
 
 def _budget_line(ln: PlannedLine) -> BudgetLine:
-    cover = stock_facts(ln).cover_after_days
-    return BudgetLine(ln.unique_id, ln.quantity, ln.pack_size, ln.moq, ln.unit_cost, ln.service_class, min(cover, 1e6))
+    """The cut rule's view of a line: days until it runs out without this order (open orders counted on their due
+    day; never within the forecast = infinite) and days until the next order's delivery."""
+    stockout = stock_facts(ln).stockout_index
+    return BudgetLine(
+        key=ln.unique_id,
+        quantity=ln.quantity,
+        pack_size=ln.pack_size,
+        moq=ln.moq,
+        unit_cost=ln.unit_cost,
+        service_class=ln.service_class,
+        days_until_stockout=math.inf if stockout is None else float(stockout),
+        next_delivery_days=float(ln.window_days),
+    )
 
 
 def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
@@ -188,7 +199,7 @@ def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
             ln.add_flag("budget_cut")
             ln.rounding_steps.append(
                 f"cut from {before:,} to {ln.quantity:,} units because the {what} budget of {budget:,.2f} binds "
-                "(lowest service class and most cover are cut first)"
+                "(lines whose stock lasts until the next delivery, then the lowest service class, are cut first)"
             )
 
 

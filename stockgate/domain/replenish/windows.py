@@ -15,19 +15,21 @@ import pandas as pd
 
 from stockgate.domain.replenish.demand import DemandForecast, quantile_column
 from stockgate.domain.replenish.line import PlannedLine
-from stockgate.domain.replenish.lost_sales import lost_sales_order_up_to
+from stockgate.domain.replenish.lost_sales import DailyMeans, Schedule, lost_sales_order_up_to, series_seed
 from stockgate.domain.replenish.orders import SupplierTerms
 from stockgate.domain.replenish.policy import ServiceMeasure, WindowDemand, lead_time_scenarios, mix, order_up_to
 
 
 @dataclass(frozen=True)
 class WindowRequest:
-    """The windows of one line: protection (to the delivery after this one), before delivery, shelf life."""
+    """The windows of one line: protection (to the delivery after this one), before delivery, shelf life, and the
+    supplier's order schedule from this order (for the lost-sales simulation)."""
 
     start: int
     protection: list[tuple[int, float]]
     before_delivery: list[tuple[int, float]]
     shelf: int | None
+    schedule: Schedule | None = None
 
 
 def request_for(
@@ -43,6 +45,7 @@ def request_for(
         protection=[(offset + lt + line.review_days, p) for lt, p in leads],
         before_delivery=[(max(offset + lt, 1), p) for lt, p in leads],
         shelf=shelf,
+        schedule=Schedule(*terms.review_schedule(line.order_date)),
     )
 
 
@@ -61,9 +64,16 @@ def most_likely(scenarios: list[tuple[int, float]]) -> int:
 
 
 def protection_level(
-    table: WindowTable, unique_id: str, req: WindowRequest, *, service_level: float, measure: ServiceMeasure
+    table: WindowTable,
+    unique_id: str,
+    req: WindowRequest,
+    *,
+    service_level: float,
+    measure: ServiceMeasure,
+    daily_means: DailyMeans | None = None,
 ) -> tuple[float, WindowDemand, WindowDemand]:
-    """(order-up-to level, protection window, before-delivery window) for one line and measure."""
+    """(order-up-to level, protection window, before-delivery window) for one line and measure; ``daily_means``
+    (units/day from the window start) give the lost-sales simulation its weekday pattern."""
     protection = table.mixture(unique_id, req.start, req.protection)
     before = table.mixture(unique_id, req.start, req.before_delivery)
     if measure != "fill_rate":
@@ -77,6 +87,9 @@ def protection_level(
         leads=req.before_delivery,
         review_days=long_days - short_days,
         target=service_level,
+        seed=series_seed(unique_id),
+        daily_means=daily_means,
+        schedule=req.schedule,
     )
     return level, protection, before
 
