@@ -94,7 +94,7 @@ def _assert_artifact_names(sku: str) -> None:
     with get_client(sync_client=True) as client:
         keys = f.ArtifactFilterKey(any_=["replenish-adjustments"])
         found = client.read_artifacts(artifact_filter=f.ArtifactFilter(key=keys))
-    text = str(found[-1].data)
+    text = str(max(found, key=lambda a: str(a.created)).data)  # the newest (ISO times sort as text)
     assert f"SKU {sku} x3.00" in text and "enabled by ana" in text
 
 
