@@ -8,7 +8,6 @@ approver.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -48,13 +47,6 @@ def warnings_by_sku(report: InputValidationReport, bundle: InputBundle) -> dict[
     """The data-quality warnings that touch each SKU, in plain words, for the approver's briefing.
 
     ``bundle`` is the bundle as loaded (before quarantine), so the rows named by warnings can be found.
+    ``stockgate plan`` calls ``bundle.warnings_by_sku`` too, without Prefect.
     """
-    found: dict[str, set[str]] = defaultdict(set)
-    for name, outcome in report.warnings:
-        frame = bundle.frame(name)
-        if "sku" not in frame.columns or "_row" not in frame.columns or not outcome.failing_rows:
-            continue
-        touched = frame.loc[frame["_row"].isin(outcome.failing_rows), "sku"].astype(str).unique()
-        for sku in touched:
-            found[sku].add(f"{name}: {outcome.description}")
-    return {sku: sorted(texts) for sku, texts in found.items()}
+    return bundle.warnings_by_sku(report.warnings)

@@ -1,19 +1,31 @@
 """``stockgate plan --data DIR --out DIR``: purchase-order drafts from a data folder, without Prefect.
 
-Loads the four inputs, forecasts, plans, validates the drafts with the ``purchase_orders`` suite, and writes
-``purchase_orders.json``, ``purchase_order_lines.csv`` and ``charts/``. Exit code 1 when a draft fails a
-critical check (the files are still written, with ``validation.json`` saying what failed).
+Loads the four inputs and checks them with the input suites, as the weekly flow does (``validations.inputs``):
+a critical failure stops with the file, column and rows before anything is written to ``--out``; rows a warning
+rule sets aside are left out, and the SKUs that warnings touch get the ``data_warning`` flag. Then forecasts,
+plans, validates the drafts with the ``purchase_orders`` suite, and writes ``purchase_orders.json``,
+``purchase_order_lines.csv``, ``charts/`` and the input-check files under ``validation/``. Exit code 1 when a
+draft fails a critical check (the files are still written, with ``validation.json`` saying what failed).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from stockgate.cli.common import console, handle_errors
+
+if TYPE_CHECKING:
+    from stockgate.adapters.sources import InputBundle
+    from validations.report import InputValidationReport
+
+INPUT_CHECKS_DIR = "validation"
+"""Folder of ``--out`` that receives the input checks' result, summary, Data Docs and set-aside rows."""
 
 ServiceMeasureOption = Annotated[
     str,
@@ -55,6 +67,9 @@ def plan(
         raise ConfigError(f"--service-level must be between 0.5 and 0.999, not {service_level}.")
     settings = get_settings()
     bundle = load_inputs(data, currency=settings.currency)
+    report, warnings = check_inputs(bundle)
+    _keep_input_checks(report, out / INPUT_CHECKS_DIR)
+    clean = report.cleaned
     config = PlanConfig(
         service=ServiceLevels(override=service_level),
         measure=service_measure,  # type: ignore[arg-type]
@@ -62,15 +77,17 @@ def plan(
         currency=settings.currency,
     )
     result = plan_from_inputs(
-        sales=bundle.sales,
-        catalog=bundle.catalog,
-        inventory=bundle.inventory,
-        suppliers=bundle.suppliers,
-        freq=bundle.freq,
+        sales=clean.sales,
+        catalog=clean.catalog,
+        inventory=clean.inventory,
+        suppliers=clean.suppliers,
+        freq=clean.freq,
         config=config,
+        warnings=warnings,
         previous_costs=previous_unit_costs(settings),  # the cost-change flag, when a ledger exists
     )
     written = write_plan(result, out, charts=charts)
+    _print_input_warnings(report, warnings, out / INPUT_CHECKS_DIR)
     check = validate_purchase_orders(
         result.orders, catalog=bundle.catalog, suppliers=bundle.suppliers, run_budget=run_budget
     )
@@ -79,6 +96,55 @@ def plan(
     if not check.ok:
         failed = "; ".join(f"{o.expectation} on {o.column} rows {o.failing_rows[:5]}" for o in check.critical_failures)
         raise ValidationFailed(f"The drafts fail critical checks: {failed}. See {out / 'validation.json'}.")
+
+
+def check_inputs(bundle: InputBundle) -> tuple[InputValidationReport, dict[str, list[str]]]:
+    """The weekly flow's input checks: the report (``cleaned`` lacks the set-aside rows) and the warnings per SKU.
+
+    Runs in a temporary folder, so nothing reaches ``--out`` when a critical rule fails: ``ValidationFailed``
+    (exit 1) then names file, column, rows and the fix, and the folder it names is kept for the full result.
+    """
+    from validations.inputs import validate_inputs
+
+    report = validate_inputs(bundle, out_dir=Path(tempfile.mkdtemp(prefix="stockgate-plan-inputs-")))
+    report.raise_for_critical()
+    return report, bundle.warnings_by_sku(report.warnings)  # as tasks.inputs.warnings_by_sku, without Prefect
+
+
+def _keep_input_checks(report: InputValidationReport, target: Path) -> None:
+    """Move the input checks' files from their temporary folder to ``target``, with the paths inside updated."""
+    from validations.inputs import RESULT_FILE, SUMMARY_FILE
+
+    if target.is_dir():
+        shutil.rmtree(target)  # the previous run's checks: set-aside files left there would mislead
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(report.out_dir, target)
+    for name, old, new in (
+        (SUMMARY_FILE, str(report.out_dir), str(target)),
+        (RESULT_FILE, json.dumps(str(report.out_dir))[1:-1], json.dumps(str(target))[1:-1]),
+    ):
+        path = target / name
+        if path.is_file():
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def _print_input_warnings(report: InputValidationReport, warnings: dict[str, list[str]], checks_dir: Path) -> None:
+    """A short note: each warning rule that failed, where the rows set aside went, how many SKUs carry the flag."""
+    from validations.inputs import QUARANTINE_DIR
+    from validations.report import outcome_line
+
+    for name, outcome in report.warnings:
+        console.print(
+            f"input warning: {name} {outcome_line(report.checks[name].file, outcome)}", highlight=False, soft_wrap=True
+        )
+    for name, count in report.quarantined.items():
+        if count:
+            aside = checks_dir / QUARANTINE_DIR / f"{name}.csv"
+            console.print(
+                f"Set aside {count} {name} row(s), not used for planning: {aside}", highlight=False, soft_wrap=True
+            )
+    if warnings:
+        console.print(f"{len(warnings)} SKU(s) with data warnings: their lines carry the data_warning flag.")
 
 
 def _write_validation(path: Path, check: Any) -> None:

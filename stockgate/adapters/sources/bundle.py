@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,6 +16,9 @@ from stockgate.adapters.sources.files import DEFAULT_MAX_BYTES, read_table
 from stockgate.adapters.sources.freq import infer_freq
 from stockgate.domain.contracts import INPUTS, InputSpec
 from stockgate.errors import InputError
+
+if TYPE_CHECKING:
+    from validations.outcomes import ExpectationOutcome
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,10 @@ _EMPTY: dict[str, Any] = {"str": "str", "float": "float64", "int": "float64", "d
 
 @dataclass
 class InputBundle:
-    """The four inputs as typed DataFrames with contract column names and an int64 ``_row`` (line in the file)."""
+    """The four inputs as typed DataFrames with contract column names and an int64 ``_row`` (line in the file).
+
+    Each frame's ``attrs["source_file"]`` holds the path it was read from, for messages that name the file.
+    """
 
     sales: pd.DataFrame
     catalog: pd.DataFrame
@@ -47,6 +55,22 @@ class InputBundle:
         return {"sales": self.sales, "catalog": self.catalog, "inventory": self.inventory, "suppliers": self.suppliers}[
             name
         ]
+
+    def warnings_by_sku(self, failures: Iterable[tuple[str, ExpectationOutcome]]) -> dict[str, list[str]]:
+        """The failed rules that touch each SKU, in plain words (``"inventory: <why>"``), for the data_warning flag.
+
+        ``failures`` are ``(input name, outcome)`` pairs, as ``InputValidationReport.warnings`` lists them; call
+        this on the bundle as loaded (before quarantine), so the rows the outcomes name can be found.
+        """
+        found: dict[str, set[str]] = defaultdict(set)
+        for name, outcome in failures:
+            frame = self.frame(name)
+            if "sku" not in frame.columns or "_row" not in frame.columns or not outcome.failing_rows:
+                continue
+            touched = frame.loc[frame["_row"].isin(outcome.failing_rows), "sku"].astype(str).unique()
+            for sku in touched:
+                found[sku].add(f"{name}: {outcome.description}")
+        return {sku: sorted(texts) for sku, texts in found.items()}
 
 
 def find_input_file(data_dir: Path, name: str) -> Path:
@@ -86,7 +110,9 @@ def load_input(
             frame[column.name] = (
                 frame[column.name].fillna(defaults[column.name]).astype(pd.api.types.pandas_dtype(_EMPTY[column.kind]))
             )
-    return frame[[*spec.names, "_row"]], raw.notes
+    frame = frame[[*spec.names, "_row"]]
+    frame.attrs["source_file"] = str(path)
+    return frame, raw.notes
 
 
 def load_inputs(

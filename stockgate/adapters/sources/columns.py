@@ -15,11 +15,14 @@ def resolve_columns(
     optional: Sequence[str] = (),
     file: str,
     one_column: int | None = None,
+    map_with: str | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """Map each wanted name to the header's own spelling; ColumnError for a missing required one.
 
     Names match exactly, then ignoring surrounding spaces and case (a note says so). Optional columns that
-    are absent are left out. Returns ``({wanted: actual}, notes)``.
+    are absent are left out. ``map_with`` says how the caller's user can map their own column onto a wanted
+    name (for example the command-line options that do it); None when the names are fixed, as in a data folder.
+    Returns ``({wanted: actual}, notes)``.
     """
     found: dict[str, str] = {}
     notes: list[str] = []
@@ -27,7 +30,7 @@ def resolve_columns(
         actual = _match(header, wanted)
         if actual is None:
             if wanted in required:
-                raise _missing(wanted, header, file=file, one_column=one_column == 1)
+                raise _missing(wanted, header, file=file, one_column=one_column == 1, map_with=map_with)
             continue
         if actual != wanted:
             notes.append(f"{file}: read column '{actual}' as '{wanted}'.")
@@ -49,7 +52,7 @@ def closest(wanted: str, names: Sequence[str]) -> str | None:
     return lowered[match[0]] if match else None
 
 
-def _missing(wanted: str, header: Sequence[str], *, file: str, one_column: bool) -> ColumnError:
+def _missing(wanted: str, header: Sequence[str], *, file: str, one_column: bool, map_with: str | None) -> ColumnError:
     shown = ", ".join(f"'{name}'" for name in header[:20]) + (" ..." if len(header) > 20 else "")
     if one_column and header:
         return ColumnError(
@@ -59,8 +62,12 @@ def _missing(wanted: str, header: Sequence[str], *, file: str, one_column: bool)
             hint="The file's separator is probably not , ; TAB or |: re-export it comma-separated.",
         )
     suggestion = closest(wanted, header)
-    if suggestion is not None:
-        hint = f"Did you mean '{suggestion}'? Use that name, or rename the file's column to '{wanted}'."
+    column = f"the file's column to '{wanted}'"
+    if map_with is None:
+        fixed = f"{column} (these column names are fixed)."
+        fix = f"Did you mean '{suggestion}'? Rename {fixed}" if suggestion else f"Add the column, or rename {fixed}"
+    elif suggestion is not None:
+        fix = f"Did you mean '{suggestion}'? Give that name with {map_with}, or rename {column}."
     else:
-        hint = f"Add the column, or map your own column name onto '{wanted}' with the column options."
-    return ColumnError(f"required column '{wanted}' is missing; found {shown}.", file=file, column=wanted, hint=hint)
+        fix = f"Add the column, or give the name of your own column that holds it with {map_with}."
+    return ColumnError(f"required column '{wanted}' is missing; found {shown}.", file=file, column=wanted, hint=fix)

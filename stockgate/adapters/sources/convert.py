@@ -71,8 +71,19 @@ def to_int(values: pd.Series, *, rows: pd.Series, column: str, file: str) -> pd.
     return numbers
 
 
-def to_date(values: pd.Series, *, rows: pd.Series, column: str, file: str, date_format: str | None = None) -> pd.Series:
-    """datetime64[ns] (timezone dropped); InputError naming rows and an example of values that are not dates."""
+def to_date(
+    values: pd.Series,
+    *,
+    rows: pd.Series,
+    column: str,
+    file: str,
+    date_format: str | None = None,
+    format_with: str | None = None,
+) -> pd.Series:
+    """datetime64[ns] (timezone dropped); InputError naming rows and an example of values that are not dates.
+
+    ``format_with`` says how the user can give the dates' format (for example an option); None when they cannot.
+    """
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         dates = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
         return dates.astype("datetime64[ns]")
@@ -83,9 +94,17 @@ def to_date(values: pd.Series, *, rows: pd.Series, column: str, file: str, date_
     result = pd.Series(parsed.to_numpy().take(codes), index=values.index).where(codes >= 0)
     bad = np.asarray(result.isna(), dtype=bool) & ~_blank(values)
     if bad.any():
-        hint = "Write dates as YYYY-MM-DD (ISO 8601), or give their format (for example --date-format '%d.%m.%Y')."
-        raise _fail("not a date", values, bad, rows, file=file, column=column, hint=hint)
+        raise _fail("not a date", values, bad, rows, file=file, column=column, hint=_date_hint(format_with))
     return result.astype("datetime64[ns]")
+
+
+def _date_hint(format_with: str | None) -> str:
+    if format_with is not None:
+        return f"Write dates as YYYY-MM-DD (ISO 8601), or give their format with {format_with}, e.g. '%d.%m.%Y'."
+    return (
+        "Write dates as YYYY-MM-DD (ISO 8601); other layouts such as 31.12.2025 or 12/31/2025 are read only "
+        "when every date in the column uses the same one."
+    )
 
 
 def _parse_dates(text: pd.Series, date_format: str | None) -> pd.Series:
@@ -148,8 +167,18 @@ def category_to_str(values: pd.Series) -> pd.Series:
     return pd.Series(labels.take(values.cat.codes.to_numpy(), allow_fill=True), index=values.index, dtype="str")
 
 
-def coerce(frame: pd.DataFrame, kinds: Mapping[str, str], *, file: str, date_format: str | None = None) -> pd.DataFrame:
-    """Convert each column named in ``kinds`` (contract kind) in place of ``frame``; returns the frame."""
+def coerce(
+    frame: pd.DataFrame,
+    kinds: Mapping[str, str],
+    *,
+    file: str,
+    date_format: str | None = None,
+    format_with: str | None = None,
+) -> pd.DataFrame:
+    """Convert each column named in ``kinds`` (contract kind) in place of ``frame``; returns the frame.
+
+    ``format_with``: how the user can give a date format, for the hint of a bad date (see ``to_date``).
+    """
     rows = frame["_row"]
     for name, kind in kinds.items():
         if name not in frame.columns:
@@ -162,7 +191,9 @@ def coerce(frame: pd.DataFrame, kinds: Mapping[str, str], *, file: str, date_for
         elif kind == "int":
             frame[name] = to_int(values, rows=rows, column=name, file=file)
         elif kind == "date":
-            frame[name] = to_date(values, rows=rows, column=name, file=file, date_format=date_format)
+            frame[name] = to_date(
+                values, rows=rows, column=name, file=file, date_format=date_format, format_with=format_with
+            )
         else:
             frame[name] = to_bool(values, rows=rows, column=name, file=file)
     return frame

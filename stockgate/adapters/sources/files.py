@@ -79,13 +79,17 @@ def read_table(
     optional: Mapping[str, str] | None = None,
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    map_with: str | None = None,
 ) -> RawTable:
-    """Read the ``columns`` (name -> contract kind) and any present ``optional`` ones from a CSV or Parquet file."""
+    """Read the ``columns`` (name -> contract kind) and any present ``optional`` ones from a CSV or Parquet file.
+
+    ``map_with``: how the user can map their own column names, for the hint of a missing column (None: fixed).
+    """
     check_file(path, max_bytes=max_bytes)
     if path.suffix.lower() in PARQUET_SUFFIXES:
-        table = _read_parquet(path, columns, optional or {})
+        table = _read_parquet(path, columns, optional or {}, map_with)
     else:
-        table = _read_csv(path, columns, optional or {}, encoding)
+        table = _read_csv(path, columns, optional or {}, encoding, map_with)
     if table.frame.empty:
         raise InputError(
             "the file has a header but no data rows.", file=str(path), hint="Export the data again with its rows."
@@ -105,11 +109,15 @@ def header_names(path: Path, *, encoding: str | None = None) -> list[str]:
     return sniff_csv(path, encoding=encoding).header
 
 
-def _read_parquet(path: Path, columns: Mapping[str, str], optional: Mapping[str, str]) -> RawTable:
+def _read_parquet(
+    path: Path, columns: Mapping[str, str], optional: Mapping[str, str], map_with: str | None
+) -> RawTable:
     import pyarrow.parquet as pq
 
     names = header_names(path)
-    found, notes = resolve_columns(names, required=list(columns), optional=list(optional), file=str(path))
+    found, notes = resolve_columns(
+        names, required=list(columns), optional=list(optional), file=str(path), map_with=map_with
+    )
     frame = pq.read_table(path, columns=list(found.values())).to_pandas()
     frame = frame.rename(columns={actual: wanted for wanted, actual in found.items()})
     frame["_row"] = np.arange(1, len(frame) + 1, dtype="int64")
@@ -149,10 +157,17 @@ def _separator_notes(path: Path, separator: str, header: Sequence[str]) -> list[
     return notes
 
 
-def _read_csv(path: Path, columns: Mapping[str, str], optional: Mapping[str, str], encoding: str | None) -> RawTable:
+def _read_csv(
+    path: Path, columns: Mapping[str, str], optional: Mapping[str, str], encoding: str | None, map_with: str | None
+) -> RawTable:
     layout = sniff_csv(path, encoding=encoding)
     found, notes = resolve_columns(
-        layout.header, required=list(columns), optional=list(optional), file=str(path), one_column=len(layout.header)
+        layout.header,
+        required=list(columns),
+        optional=list(optional),
+        file=str(path),
+        one_column=len(layout.header),
+        map_with=map_with,
     )
     kinds = {**optional, **columns}
     types = {found[name]: (pa.float64() if kinds[name] in ("float", "int") else _TEXT) for name in found}

@@ -15,7 +15,7 @@ import pandas as pd
 
 from stockgate.adapters.sources.convert import coerce
 from stockgate.adapters.sources.files import header_names, read_table
-from stockgate.adapters.sources.sales_types import SalesMapping
+from stockgate.adapters.sources.sales_types import MAP_WITH, SalesMapping
 from stockgate.errors import ColumnError, InputError
 
 _DAY = re.compile(r"^d_\d+$")
@@ -33,7 +33,7 @@ def read_m5(
         raise ColumnError("no day columns d_1, d_2, ... found.", file=str(path), hint="Is this an M5 wide file?")
     ids = list(dict.fromkeys([*mapping.ids, *(PRICE_KEYS if mapping.prices else ())]))
     columns = {**dict.fromkeys(ids, "str"), **dict.fromkeys(days, "float")}
-    wide = read_table(path, columns=columns, encoding=encoding, max_bytes=max_bytes)
+    wide = read_table(path, columns=columns, encoding=encoding, max_bytes=max_bytes, map_with=MAP_WITH)
     wide_frame = coerce(wide.frame, dict.fromkeys(ids, "str"), file=str(path))
     calendar = _read_calendar(mapping.calendar, days, encoding=encoding, max_bytes=max_bytes)
     long, dropped = _melt(wide_frame, ids, days, calendar)

@@ -17,7 +17,7 @@ from stockgate.adapters.sources.columns import resolve_columns
 from stockgate.adapters.sources.convert import category_to_str, coerce, to_category
 from stockgate.adapters.sources.files import DEFAULT_MAX_BYTES, header_names, read_table
 from stockgate.adapters.sources.freq import infer_freq, normalize_freq, week_start
-from stockgate.adapters.sources.sales_types import SalesFrame, SalesMapping
+from stockgate.adapters.sources.sales_types import FORMAT_WITH, MAP_WITH, SalesFrame, SalesMapping
 from stockgate.adapters.sources.sql import is_sql_url, read_sql, redact_url
 from stockgate.domain.contracts import UNIQUE_ID_SEP
 from stockgate.errors import InputError
@@ -46,7 +46,7 @@ def load_sales(
         raw, label = read_sql(str(source), query), redact_url(str(source))
         required, optional = _wanted(mapping)
         header = [name for name in raw.columns if name != "_row"]
-        found, notes = resolve_columns(header, required=required, optional=optional, file=label)
+        found, notes = resolve_columns(header, required=required, optional=optional, file=label, map_with=MAP_WITH)
         raw = raw.rename(columns={actual: wanted for wanted, actual in found.items()})[[*found, "_row"]]
     elif mapping.format == "m5":
         from stockgate.adapters.sources.m5 import read_m5
@@ -75,7 +75,9 @@ def _read_long_file(
             hint="Read it with --format m5 --calendar calendar.csv [--prices sell_prices.csv].",
         )
     columns, optional = _kinds(mapping)
-    raw = read_table(path, columns=columns, optional=optional, encoding=encoding, max_bytes=max_bytes)
+    raw = read_table(
+        path, columns=columns, optional=optional, encoding=encoding, max_bytes=max_bytes, map_with=MAP_WITH
+    )
     return raw.frame, raw.notes, str(path)
 
 
@@ -96,7 +98,7 @@ def to_sales_frame(
     """Type the mapped columns, check they are filled, build ``unique_id, ds, y`` and settle the period."""
     required, optional = _kinds(mapping)
     kinds = {name: kind for name, kind in {**required, **optional}.items() if name not in mapping.ids}
-    raw = coerce(raw, kinds, file=source, date_format=mapping.date_format)
+    raw = coerce(raw, kinds, file=source, date_format=mapping.date_format, format_with=FORMAT_WITH)
     for column in mapping.ids:
         raw[column] = to_category(raw[column])
     for column in [*mapping.ids, mapping.date_col, mapping.target_col]:

@@ -10,6 +10,11 @@ import pandas as pd
 
 SalesFormat = Literal["long", "m5"]
 
+MAP_WITH = "--id-cols, --date-col or --target-col (SalesMapping in Python)"
+"""How a user of ``load_sales`` maps their own columns; named in the hint of a missing column."""
+FORMAT_WITH = "--date-format (SalesMapping.date_format in Python)"
+"""How a user of ``load_sales`` gives a date format; named in the hint of a value that is not a date."""
+
 
 @dataclass(frozen=True)
 class SalesMapping:

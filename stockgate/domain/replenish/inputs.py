@@ -62,9 +62,14 @@ def check_references(*, inventory: pd.DataFrame, catalog: pd.DataFrame, terms: M
         )
     unknown_sup = ~catalog["supplier_id"].isin(list(terms))
     if unknown_sup.any():
+        rows = _rows_of(catalog, unknown_sup)
+        ids = ", ".join(f"'{s}'" for s in dict.fromkeys(catalog.loc[unknown_sup, "supplier_id"].astype(str)))
+        where = catalog.attrs.get("source_file", "catalog")  # the path, when the loader set it
         raise PlanningError(
-            f"catalog rows {_rows_of(catalog, unknown_sup)[:10]}: supplier_id not in suppliers.",
-            hint="Add the supplier to suppliers or fix supplier_id in catalog.",
+            f"{where} row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows[:10]))}: supplier_id {ids} "
+            "is not in the suppliers file.",
+            hint="Add the supplier (lead time, review period, order days, approver group) to suppliers, "
+            "or correct supplier_id in those catalog rows.",
         )
 
 
