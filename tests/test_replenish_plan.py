@@ -150,7 +150,8 @@ def test_reasons_carry_the_numbers_a_manager_needs() -> None:
     plan = make_plan()
     line = next(ln for o in plan.orders for ln in o.lines if ln.sku == "A")
     text = " ".join(line.reasons)
-    assert "Stock now: 10 on hand + 24 on order" in text
+    assert "Stock now: 10 units on hand, enough for less than a day." in text
+    assert "Already on order: 24 units arriving Mon 23 Nov (in 3 days)" in text
     assert "runs out around" in text
     assert "likely range" in text and "Forecast" in text
     assert "packs of 6" in text

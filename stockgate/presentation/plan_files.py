@@ -1,12 +1,15 @@
 """Write a plan to a folder: ``purchase_orders.json``, ``purchase_order_lines.csv`` and ``charts/*.png``.
 
-Files are written to a temporary name and renamed, so a failed run never leaves half a file behind.
+Files are written to a temporary name and renamed, so a failed run never leaves half a file behind. Charts an
+earlier plan left in ``charts/`` are removed first (only the ``<location>_<sku>.png`` files the writer names), so the
+folder never shows a chart of a line this plan does not have.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from stockgate.presentation.charts import chart_filename, render_charts
 ORDERS_FILE = "purchase_orders.json"
 LINES_FILE = "purchase_order_lines.csv"
 CHARTS_DIR = "charts"
+_OWNED_CHART = re.compile(r"[\w-]+_[\w-]+\.png(\.tmp)?")  # chart_filename: <location>_<sku>.png (and its .tmp)
 LINE_COLUMNS = (
     "po_id",
     "supplier",
@@ -73,10 +77,21 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def clear_charts(folder: Path) -> list[Path]:
+    """Remove the chart files a plan writer left in ``folder`` (nothing else); returns what was removed."""
+    if not folder.is_dir():
+        return []
+    stale = [p for p in folder.iterdir() if p.is_file() and _OWNED_CHART.fullmatch(p.name)]
+    for path in stale:
+        path.unlink()
+    return stale
+
+
 def write_plan(plan: Plan, out_dir: Path, *, charts: bool = True) -> dict[str, Path]:
     """Write the orders, the flat lines and (optionally) one chart per line; returns the paths by kind."""
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_paths: dict[str, str] = {}
+    clear_charts(out_dir / CHARTS_DIR)
     if charts:
         rendered = render_charts(plan.lines, out_dir / CHARTS_DIR)
         chart_paths = {uid: f"{CHARTS_DIR}/{p.name}" for uid, p in rendered.items()}
@@ -89,4 +104,12 @@ def write_plan(plan: Plan, out_dir: Path, *, charts: bool = True) -> dict[str, P
     return written
 
 
-__all__ = ["CHARTS_DIR", "LINES_FILE", "ORDERS_FILE", "chart_filename", "order_lines_frame", "write_plan"]
+__all__ = [
+    "CHARTS_DIR",
+    "LINES_FILE",
+    "ORDERS_FILE",
+    "chart_filename",
+    "clear_charts",
+    "order_lines_frame",
+    "write_plan",
+]

@@ -11,21 +11,24 @@ import pandas as pd
 
 from stockgate.domain.contracts import ItemStatus
 from stockgate.domain.replenish.line import PlannedLine
-from stockgate.domain.replenish.reasons import relative_change, unusual_quantity
+from stockgate.domain.replenish.reasons import count, number, relative_change, unusual_quantity
+
+RECENT_DAYS = 28  # the shortest look-back of the unusual-quantity flag (shorter spans are scaled from it)
 
 
 @dataclass(frozen=True)
 class FlagContext:
-    """Per series and SKU facts the flags need: history length (days), recent sales and prices, warnings."""
+    """Per series and SKU facts the flags need: history length (days), daily sales and recent prices, warnings."""
 
     history_days: Mapping[str, int]
-    recent_daily: Mapping[str, float]
+    daily_sold: Mapping[str, pd.Series]
     recent_price: Mapping[str, float]
     items: pd.DataFrame
     min_history_days: int
     warnings: Mapping[str, Sequence[str]]
     previous_costs: Mapping[tuple[str, str], float]
     sales: pd.DataFrame
+    cutoff: pd.Timestamp
 
     @classmethod
     def build(
@@ -38,24 +41,31 @@ class FlagContext:
         previous_costs: Mapping[tuple[str, str], float],
         cutoff: date,
     ) -> FlagContext:
-        """Summaries of the long sales frame up to ``cutoff``: days since first sale, mean of the last 28 days."""
+        """Summaries of the long sales frame up to ``cutoff``: days since first sale, units sold per day."""
         end = pd.Timestamp(cutoff)
         first = sales.groupby("unique_id")["ds"].min()
-        recent = sales[sales["ds"] > end - pd.Timedelta(days=28)]
+        upto = sales[sales["ds"] <= end]
         prices = sales[sales["ds"] > end - pd.Timedelta(days=14)]
         if "promo" in prices.columns:
             prices = prices[prices["promo"].fillna(0) == 0]  # promotions are planned price cuts, not changes
         price = prices.groupby("unique_id")["price"].mean().dropna() if "price" in sales.columns else pd.Series()
         return cls(
             history_days={str(k): int((end - v).days) + 1 for k, v in first.items()},
-            recent_daily={str(k): float(v) / 28.0 for k, v in recent.groupby("unique_id")["y"].sum().items()},
+            daily_sold={str(k): grp.groupby("ds")["y"].sum() for k, grp in upto.groupby("unique_id")},
             recent_price={str(k): float(v) for k, v in price.items()},
             items=items,
             min_history_days=config_min_history,
             warnings=warnings,
             previous_costs=previous_costs,
             sales=sales,
+            cutoff=end,
         )
+
+    def sold_before(self, unique_id: str, *, days: int) -> tuple[float, int]:
+        """Units sold in the last ``days`` days up to the cutoff, and the days that covers (fewer if history is)."""
+        span = max(1, min(days, self.history_days.get(unique_id, 0)))
+        sold = self.daily_sold.get(unique_id, pd.Series(dtype=float))
+        return float(sold[sold.index > self.cutoff - pd.Timedelta(days=span)].sum()), span
 
 
 def attach_flags(
@@ -77,7 +87,7 @@ def attach_flags(
         notes = [*context.warnings.get(ln.sku, ()), *context.warnings.get(ln.unique_id, ())]
         if notes:
             ln.add_flag("data_warning")
-            ln.reasons.append(f"Data warning: {'; '.join(notes[:3])}.")
+            ln.reasons.append(f"Data warning: {'; '.join(n.rstrip('.') for n in notes[:3])}.")
 
 
 def _history_flags(ln: PlannedLine, *, context: FlagContext, unusual_factor: float) -> None:
@@ -91,15 +101,25 @@ def _history_flags(ln: PlannedLine, *, context: FlagContext, unusual_factor: flo
     if not ln.has_forecast:
         ln.add_flag("no_forecast")
         ln.reasons.append("No forecast for this item: nothing proposed; order by hand if needed.")
-    recent = context.recent_daily.get(ln.unique_id, 0.0)
-    if unusual_quantity(
-        quantity=ln.quantity, moq=ln.moq, recent_daily=recent, span_days=ln.window_days, factor=unusual_factor
-    ):
-        ln.add_flag("unusual_quantity")
-        ln.reasons.append(
-            f"Unusual quantity: {ln.quantity:,} units is more than {unusual_factor:g} times the "
-            f"{recent * ln.window_days:,.0f} units sold over {ln.window_days} days recently."
-        )
+    _unusual_flag(ln, context=context, factor=unusual_factor)
+
+
+def _unusual_flag(ln: PlannedLine, *, context: FlagContext, factor: float) -> None:
+    """Compare the proposed quantity with what sold over the same span, from at least the last 28 days."""
+    span = ln.window_days
+    sold, days = context.sold_before(ln.unique_id, days=max(span, RECENT_DAYS))
+    usual = sold * span / days
+    if not unusual_quantity(quantity=ln.quantity, moq=ln.moq, usual=usual, factor=factor):
+        return
+    ln.add_flag("unusual_quantity")
+    recently = f"{count(sold, 'unit')} sold in the last {count(days, 'day')}"
+    if days == span:
+        basis = f"the {recently}"
+    else:
+        basis = f"the usual sales over {count(span, 'day')} (about {number(usual)}: {recently})"
+    ln.reasons.append(
+        f"Unusual quantity: the proposed {count(ln.quantity, 'unit')} are more than {factor:g} times {basis}."
+    )
 
 
 def _money_flags(ln: PlannedLine, *, context: FlagContext, price_change: float, cost_change: float) -> None:
