@@ -208,6 +208,12 @@ class ForecastLevels:
         parts = [WindowDemand.from_quantiles(self.levels, *self.table[(self.ids[s], offset, n)]) for n, _ in scenarios]
         return mix(parts, [p for _, p in scenarios])
 
+    def lost_before_delivery(self, s: int, day: pd.Timestamp, position: float) -> float:
+        """Expected demand (units) that finds no stock before this order arrives, as the planner subtracts it."""
+        k = int(self.supplier_of[s])
+        before = self.dist(s, (day - self.first).days, [(max(lt, 1), p) for lt, p in self.scen(k)])
+        return before.expected_excess(max(position, 0.0))
+
     def level(self, s: int, day: pd.Timestamp, target: float, measure: str) -> float:
         k = int(self.supplier_of[s])
         offset, r = (day - self.first).days, review_days(SUPPLIERS[k], day.weekday())
@@ -246,6 +252,9 @@ REFERENCE = {
     "textbook-LR": {"cycle_service": 0.9382, "fill_rate": 0.9858, "avg_stock_units": 191.47, "vs_textbook": 0.0747},
 }
 """Figures of the reference run (printed after each run for comparison)."""
+
+LOST_SALES_AWARE = ("stockgate-cycle", "stockgate-fill")
+"""Policies that, like the planner, leave out of the order the demand expected to be lost before its delivery."""
 
 POLICIES = ("stockgate-cycle", "stockgate-fill", "stockgate-fill-bo", "textbook", "textbook-LR")
 
@@ -314,7 +323,11 @@ def simulate(
         for p, st in states.items():
             st.on_hand += st.arrivals[i]
             st.on_order -= st.arrivals[i]
-            qty = np.maximum(np.ceil(targets[p] - st.on_hand[idx] - st.on_order[idx]), 0)
+            position = st.on_hand[idx] + st.on_order[idx]
+            need = targets[p] - position
+            if p in LOST_SALES_AWARE:  # the planner's rule: demand lost before the delivery is not ordered again
+                need -= np.array([fc.lost_before_delivery(s, day, x) for s, x in zip(idx, position, strict=True)])
+            qty = np.maximum(np.ceil(need), 0)
             st.arrivals[i + lead[i, idx], idx] += qty
             st.on_order[idx] += qty
             served = np.minimum(st.on_hand, demand)

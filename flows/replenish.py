@@ -48,7 +48,8 @@ def weekly_replenishment(params: ReplenishParams) -> dict[str, Any]:
         publish_forecast_summary(demand, sales=clean.sales, catalog=clean.catalog)
         write_forecast(demand, out_dir)
         url = settings.resolved_ledger_url
-        planning = adjust_planning_forecast(demand, ledger_url=url, adjustments_file=settings.resolved_adjustments_file)
+        planning = adjust_planning_forecast(demand, ledger_url=url, adjustments_file=settings.resolved_adjustments_file,
+                                            catalog=clean.catalog)  # fmt: skip
         store_planning_snapshot(demand, sales=clean.sales, forecast=planning, ledger_url=url, run_id=run_id)
         progress.update(0.82, "Planning purchase orders")
         plan = plan_orders(sales=clean.sales, catalog=clean.catalog, inventory=clean.inventory,
@@ -56,7 +57,9 @@ def weekly_replenishment(params: ReplenishParams) -> dict[str, Any]:
                            forecast=planning)  # fmt: skip
         plan = note_plan_adjustments(plan, forecast=planning)
         progress.update(0.90, "Checking and writing the drafts")
-        validation = cast(SuiteResult, validate_orders(plan.orders, catalog=clean.catalog, suppliers=clean.suppliers))
+        budget, currency = plan.config.run_budget, plan.config.run_budget_currency
+        validation = cast(SuiteResult, validate_orders(plan.orders, catalog=clean.catalog, suppliers=clean.suppliers,
+                                                       run_budget=budget, run_budget_currency=currency))  # fmt: skip
         require_valid_drafts(validation)
         written = write_orders(plan, out_dir)
         progress.update(0.95, "Opening approval requests")

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
         default=500, ge=1, description="Series per forecast batch (one task each; 50-500 keeps overhead low)."
     )
     prefect_ui_url: str | None = Field(default=None, description="Base URL of the Prefect UI for links in cards.")
+    planning_file: Path | None = Field(
+        default=None,
+        description="Planning YAML (service measure and targets per class, run budget); default: embedded defaults.",
+    )
     adjustments_file: Path | None = Field(
         default=None,
         description="YAML of learned forecast adjustments a person enabled (docs/learning.md); default in home.",

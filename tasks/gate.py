@@ -80,7 +80,10 @@ def open_requests(
     requests, earlier_requests = [], _live_requests_by_draft(ledger)
     for draft in drafts:
         if isinstance(draft, PurchaseOrder) and not any(line.quantity > 0 for line in draft.lines):
-            log.info("Order %s has nothing to buy; no approval asked. %s", draft.po_id, draft.summary)
+            cut = any("budget_cut" in line.flags for line in draft.lines)
+            (log.warning if cut else log.info)(
+                "Order %s has nothing to buy; no approval asked. %s", draft.po_id, draft.summary
+            )
             continue
         kind = DraftKind.PURCHASE_ORDER if isinstance(draft, PurchaseOrder) else DraftKind.COPY
         draft_id = draft.po_id if isinstance(draft, PurchaseOrder) else draft.draft_id

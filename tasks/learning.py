@@ -18,7 +18,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from stockgate.adapters.ledger import Ledger
-from stockgate.domain.learning.adjusted import AdjustedForecast, adjust_snapshot_forecast, note_adjustments
+from stockgate.domain.learning.adjusted import (
+    AdjustedForecast,
+    adjust_snapshot_forecast,
+    note_adjustments,
+    sku_categories,
+)
 from stockgate.domain.learning.adjustments import AdjustmentProposal, adjust_forecast
 from stockgate.domain.learning.report import LearningReport
 from stockgate.domain.replenish.demand import DemandForecast
@@ -89,14 +94,16 @@ def write_adjusted_forecast(forecasts: pd.DataFrame, report: LearningReport, out
 
 @task(name="adjust-planning-forecast", cache_policy=NO_CACHE)  # the forecast holds fitted models: never hash it
 def adjust_planning_forecast(
-    result: ForecastResult, *, ledger_url: str, adjustments_file: Path | None
+    result: ForecastResult, *, ledger_url: str, adjustments_file: Path | None, catalog: pd.DataFrame | None = None
 ) -> DemandForecast:
     """The forecast the weekly plan orders against: ``result``'s models with the adjustments a person enabled
-    (an ``AdjustedForecast``), published as ``replenish-adjustments``; unchanged when none is enabled."""
+    (an ``AdjustedForecast``; category scope needs ``catalog``), published as ``replenish-adjustments``;
+    unchanged when none is enabled."""
     base = result.as_demand_forecast()
     cutoff = forecast_cutoff(result.forecasts)
+    categories = None if catalog is None else sku_categories(catalog)
     adjustments = planning_adjustments(ledger_url=ledger_url, adjustments_file=adjustments_file,
-                                       as_of=cutoff + timedelta(days=1))  # fmt: skip
+                                       as_of=cutoff + timedelta(days=1), categories=categories)  # fmt: skip
     if not adjustments:
         log.info("No forecast adjustment enabled in %s: the plan uses the forecaster's numbers.", adjustments_file)
         return base
@@ -105,12 +112,13 @@ def adjust_planning_forecast(
                      "Learned forecast adjustments people enabled, applied to this week's plan.")  # fmt: skip
     for a in adjustments:
         log.info("Plan forecast adjusted: %s", _adjustment_text(a))
-    return AdjustedForecast(base, adjustments=adjustments, cutoff=cutoff)
+    return AdjustedForecast(base, adjustments=adjustments, cutoff=cutoff, categories=categories)
 
 
 def _adjustment_text(a: AdjustmentProposal) -> str:
     dates = f", {a.start or '...'} to {a.end or '...'}" if a.start or a.end else ""
-    return f"`{a.id}`: SKU {a.value} x{a.factor:.2f}{dates} ('{a.reason_category}'), enabled by {a.enabled_by}"
+    what = f"category {a.value}" if a.scope == "category" else f"SKU {a.value}"
+    return f"`{a.id}`: {what} x{a.factor:.2f}{dates} ('{a.reason_category}'), enabled by {a.enabled_by}"
 
 
 def forecast_cutoff(forecasts: pd.DataFrame) -> date:
@@ -128,7 +136,7 @@ def store_planning_snapshot(
 
     used = result.forecasts
     if isinstance(forecast, AdjustedForecast):
-        used = adjust_snapshot_forecast(used, forecast.adjustments)
+        used = adjust_snapshot_forecast(used, forecast.adjustments, categories=forecast.categories)
     return learning.save_forecast_snapshot(Ledger(ledger_url), forecasts=used, history=sales_long(sales),
                                            run_id=run_id)  # fmt: skip
 
@@ -140,5 +148,5 @@ def note_plan_adjustments(plan: Plan, *, forecast: DemandForecast) -> Plan:
         return plan
     horizon = forecast.horizon or _HORIZON_FALLBACK_DAYS
     orders = note_adjustments(plan.orders, adjustments=forecast.adjustments, cutoff=forecast.cutoff,
-                              horizon_days=horizon)  # fmt: skip
+                              horizon_days=horizon, categories=forecast.categories)  # fmt: skip
     return Plan(orders=orders, lines=plan.lines, skipped=plan.skipped)

@@ -17,6 +17,7 @@ from prefect import task
 from stockgate.domain.drafts import PurchaseOrder
 from stockgate.domain.replenish.demand import DemandForecast
 from stockgate.domain.replenish.planner import Plan, PlanConfig
+from stockgate.domain.replenish.planning_file import load_planning
 from stockgate.domain.replenish.run import plan_from_inputs
 from stockgate.presentation.plan_files import order_lines_frame, write_plan
 from stockgate.services.history import previous_unit_costs
@@ -40,9 +41,13 @@ def plan_orders(
 ) -> Plan:
     """Purchase-order drafts from the contract's frames; publishes a table of the drafts.
 
-    ``previous_costs`` (unit cost per supplier id and SKU on the last approved order) defaults to the ledger's."""
+    ``previous_costs`` (unit cost per supplier id and SKU on the last approved order) defaults to the ledger's;
+    ``config`` to the planning file the settings name (``STOCKGATE_PLANNING_FILE``), else the defaults."""
+    settings = get_settings()
     if previous_costs is None:
-        previous_costs = previous_unit_costs(get_settings())
+        previous_costs = previous_unit_costs(settings)
+    if config is None:
+        config = load_planning(settings.planning_file, currency=settings.currency)
     plan = plan_from_inputs(
         sales=sales,
         catalog=catalog,
@@ -60,10 +65,17 @@ def plan_orders(
 
 @task(name="validate-purchase-orders")
 def validate_orders(
-    orders: Sequence[PurchaseOrder], *, catalog: pd.DataFrame, suppliers: pd.DataFrame, run_budget: float | None = None
+    orders: Sequence[PurchaseOrder],
+    *,
+    catalog: pd.DataFrame,
+    suppliers: pd.DataFrame,
+    run_budget: float | None = None,
+    run_budget_currency: str | None = None,
 ) -> Any:
     """Run the ``purchase_orders`` suite; publishes the outcome. Returns the SuiteResult (``.ok``)."""
-    result = validate_purchase_orders(orders, catalog=catalog, suppliers=suppliers, run_budget=run_budget)
+    result = validate_purchase_orders(
+        orders, catalog=catalog, suppliers=suppliers, run_budget=run_budget, run_budget_currency=run_budget_currency
+    )
     rows = [
         {"check": o.expectation, "column": o.column, "severity": o.severity, "passed": o.passed, "rows": o.failing_rows}
         for o in result.outcomes

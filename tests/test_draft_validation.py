@@ -13,9 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from stockgate.cli.main import app
+from stockgate.domain.replenish import PlanConfig
 from tests.test_replenish_plan import catalog_frame, make_plan, suppliers_frame
 from validations.purchase_orders import validate_purchase_orders
 from validations.suites_io import read_suite
+
+CYCLE = PlanConfig(measure="cycle")
+"""The figures below were worked out on the cycle-service plan of the literal inputs."""
 
 runner = CliRunner()
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
@@ -23,8 +27,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 
 @pytest.fixture(scope="module")
 def orders() -> list[dict[str, Any]]:
-    """The literal plan's drafts as written to purchase_orders.json: SUP1 has A (180 units) and B (56 units)."""
-    return [o.to_json_dict() for o in make_plan().orders]
+    """The literal plan's drafts as written to purchase_orders.json, with SUP1's A set to 180 units and B to 56
+    (the figures the messages below quote; valid packs and minimums, costs following)."""
+    drafts = [o.to_json_dict() for o in make_plan(config=CYCLE).orders]
+    return _edit(_edit(drafts, "A", quantity=180), "B", quantity=56)
 
 
 def _edit(orders: list[dict[str, Any]], target: str, *, retotal: bool = True, **changes: Any) -> list[dict[str, Any]]:
@@ -47,7 +53,7 @@ def _check(orders: list[dict[str, Any]], **kwargs: Any) -> Any:
 
 def test_planned_drafts_have_no_problems(orders: list[dict[str, Any]]) -> None:
     """The planner's drafts, as JSON dicts or as PurchaseOrder objects, pass with no problem and no message."""
-    for drafts in (orders, make_plan().orders):
+    for drafts in (orders, make_plan(config=CYCLE).orders):
         result = _check(drafts)
         assert result.ok and result.problems == [] and result.failure_message() == ""
 

@@ -80,3 +80,23 @@ def test_level_with_the_weekday_pattern_hits_the_target() -> None:
     )
     assert _achieved_fill(weekday, mu=mu, leads=leads) == pytest.approx(0.95, abs=0.0015)
     assert weekday < flat - 1.0
+
+
+def test_demand_lost_before_the_delivery_is_not_ordered_again() -> None:
+    """Cream (2/day, supplier lead time 5 days) with an empty shelf: the demand until the delivery is lost, so the
+    order is the level less the position less that expected loss, and a reason says so; when customers wait
+    (backorders) nothing is subtracted."""
+    from stockgate.domain.replenish import PlanConfig
+    from tests.test_replenish_plan import catalog_frame, inventory_frame, make_plan
+
+    catalog = catalog_frame(shelf_life_days=[np.nan] * 4)
+    empty = inventory_frame(on_hand=(10, 4, 0, 0))
+    backorder = PlanConfig(measure="fill_rate_backorder")
+    shop = {ln.sku: ln for ln in make_plan(catalog=catalog, inventory=empty).lines}["C"]
+    waits = {ln.sku: ln for ln in make_plan(catalog=catalog, inventory=empty, config=backorder).lines}["C"]
+    until_delivery = 2.0 * (shop.delivery_date - shop.first_day).days
+    assert shop.lost_before_delivery == pytest.approx(until_delivery, rel=0.1)
+    assert shop.need == pytest.approx(shop.order_up_to - shop.position - shop.lost_before_delivery)
+    assert any("cannot be served and are lost" in r for r in shop.reasons)
+    assert waits.lost_before_delivery == 0.0
+    assert waits.need == pytest.approx(waits.order_up_to - waits.position)

@@ -204,7 +204,7 @@ def test_higher_service_means_more_stock() -> None:
 
 def test_fill_rate_measure_holds_less_than_cycle_service() -> None:
     """At the same 95 % target, the lost-sales fill-rate level is below the cycle-service level."""
-    cycle = make_plan(config=PlanConfig(service=ServiceLevels(override=0.95)))
+    cycle = make_plan(config=PlanConfig(service=ServiceLevels(override=0.95), measure="cycle"))
     fill = make_plan(config=PlanConfig(service=ServiceLevels(override=0.95), measure="fill_rate"))
     level = lambda plan: next(ln.facts["order_up_to"] for o in plan.orders for ln in o.lines if ln.sku == "A")  # noqa: E731
     assert level(fill) < level(cycle)

@@ -137,3 +137,27 @@ def test_resume_form_takes_a_reason_category_and_decide_stores_it(ledger: Ledger
     _apply_form_decision(ledger, policy, answer, [request.id])
     decisions = ledger.decisions(request.id)
     assert [(d.actor, d.reason_category) for d in decisions] == [("bob", "supplier_issue")]
+
+
+def test_enabled_category_adjustment_raises_every_sku_of_the_category_and_says_so(
+    prefect_server: None, stockgate_home: Path, weekly_inputs: tuple[InputBundle, ForecastResult]
+) -> None:
+    """A category entry scales every SKU of that catalog category (their lines name it); other SKUs unchanged."""
+    bundle, result = weekly_inputs
+    settings = get_settings()
+    url, path = settings.resolved_ledger_url, settings.resolved_adjustments_file
+    before = _quantities(_plan(bundle, result.as_demand_forecast()))
+    category = str(bundle.catalog.set_index("sku").loc[max(before, key=lambda s: before[s]), "category"])
+    members = set(bundle.catalog.loc[bundle.catalog["category"] == category, "sku"].astype(str))
+    entry = {"id": "cat-x3", "enabled_by": "ana", "scope": "category", "value": category, "factor": FACTOR}
+    path.write_text(yaml.safe_dump({"enabled": [entry]}), encoding="utf-8")
+    planning = adjust_planning_forecast.fn(result, ledger_url=url, adjustments_file=path, catalog=bundle.catalog)
+    assert isinstance(planning, AdjustedForecast) and [a.scope for a in planning.adjustments] == ["category"]
+    adjusted = note_plan_adjustments.fn(_plan(bundle, planning), forecast=planning)
+    after = _quantities(adjusted)
+    grew = [after.get(s, 0) - before.get(s, 0) for s in members]
+    assert min(grew) >= 0 and max(grew) > 0
+    assert {s: q for s, q in after.items() if s not in members} == {s: q for s, q in before.items() if s not in members}
+    for line in (ln for o in adjusted.orders for ln in o.lines):
+        named = any(f"adjustment cat-x3 for category {category}" in r for r in line.reasons)
+        assert named == (line.sku in members)

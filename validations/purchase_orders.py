@@ -151,8 +151,10 @@ def purchase_order_frame(
     catalog: pd.DataFrame,
     suppliers: pd.DataFrame,
     run_budget: float | None = None,
+    run_budget_currency: str | None = None,
 ) -> pd.DataFrame:
-    """The flat lines, the catalog facts of each line (``catalog_*``) and the derived check columns."""
+    """The flat lines, the catalog facts of each line (``catalog_*``) and the derived check columns. The run budget
+    covers the orders in ``run_budget_currency`` (all orders when None); amounts in other currencies are not added."""
     frame = lines_frame(orders)
     cat = catalog.drop_duplicates("sku").set_index("sku").reindex(frame["sku"].astype(str))
     for name in ("pack_size", "moq", "unit_cost"):
@@ -174,8 +176,13 @@ def purchase_order_frame(
     frame["supplier_matches"] = pd.Series(matches, dtype=object).where(frame["catalog_supplier"].notna(), None)
     frame["supplier_budget"] = _supplier_budgets(frame, suppliers)
     frame["supplier_budget_headroom"] = frame["supplier_budget"] - frame["order_line_total"]
-    frame["run_total"] = float(frame["line_cost"].sum())
-    frame["run_budget"] = np.nan if run_budget is None else float(run_budget)
+    covered = (
+        frame["currency"].astype(str) == run_budget_currency
+        if run_budget_currency
+        else pd.Series(True, index=frame.index)
+    )
+    frame["run_total"] = float(frame["line_cost"].where(covered, 0.0).sum())
+    frame["run_budget"] = np.where(covered, np.nan if run_budget is None else float(run_budget), np.nan)
     frame["run_budget_headroom"] = frame["run_budget"] - frame["run_total"]
     proposed = frame["proposed_quantity"].where(frame["proposed_quantity"] > 0)
     frame["edit_ratio"] = (qty / proposed).where(qty >= 0)
@@ -195,6 +202,7 @@ def validate_purchase_orders(
     catalog: pd.DataFrame,
     suppliers: pd.DataFrame,
     run_budget: float | None = None,
+    run_budget_currency: str | None = None,
 ) -> DraftValidation:
     """Run the ``purchase_orders`` suite (real Great Expectations) on drafts or edited drafts.
 
@@ -203,7 +211,9 @@ def validate_purchase_orders(
     """
     from validations.runner import run_suite
 
-    frame = purchase_order_frame(orders, catalog=catalog, suppliers=suppliers, run_budget=run_budget)
+    frame = purchase_order_frame(
+        orders, catalog=catalog, suppliers=suppliers, run_budget=run_budget, run_budget_currency=run_budget_currency
+    )
     result = run_suite(SUITE, frame, row_id_column="_row")
     base = {f.name: getattr(result, f.name) for f in fields(SuiteResult)}
     return DraftValidation(**base, problems=draft_problems(result, frame))

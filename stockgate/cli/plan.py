@@ -28,11 +28,11 @@ INPUT_CHECKS_DIR = "validation"
 """Folder of ``--out`` that receives the input checks' result, summary, Data Docs and set-aside rows."""
 
 ServiceMeasureOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--service-measure",
-        help="cycle: chance of no stock-out per cycle; fill_rate: share of demand served (lost sales); "
-        "fill_rate_backorder: the same when unmet demand waits.",
+        help="fill_rate: share of demand served when unmet demand is lost (default, from the planning file); "
+        "cycle: chance of no stock-out per cycle; fill_rate_backorder: share served when unmet demand waits.",
     ),
 ]
 
@@ -41,17 +41,18 @@ ServiceMeasureOption = Annotated[
 def plan(
     data: Annotated[Path, typer.Option("--data", help="Folder with sales, catalog, inventory and suppliers.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for purchase_orders.json, the CSV and charts/.")],
-    service_measure: ServiceMeasureOption = "cycle",
+    service_measure: ServiceMeasureOption = None,
     service_level: Annotated[
         float | None, typer.Option(help="One target for every item (0.5-0.999) instead of the ABC/XYZ classes.")
     ] = None,
-    run_budget: Annotated[float | None, typer.Option(help="Spending limit for the whole run, in currency.")] = None,
+    run_budget: Annotated[
+        float | None, typer.Option(help="Spending limit for the whole run, in the planning file's budget currency.")
+    ] = None,
     charts: Annotated[bool, typer.Option(help="Render one PNG chart per line.")] = True,
 ) -> None:
     """Draft purchase orders, one per supplier, each line with its reasons, confidence and flags."""
     from stockgate.adapters.sources import load_inputs
-    from stockgate.domain.replenish.classes import ServiceLevels
-    from stockgate.domain.replenish.planner import PlanConfig
+    from stockgate.domain.replenish.planning_file import load_planning
     from stockgate.domain.replenish.run import plan_from_inputs
     from stockgate.errors import ConfigError, ValidationFailed
     from stockgate.presentation.plan_files import write_plan
@@ -59,23 +60,19 @@ def plan(
     from stockgate.settings import get_settings
     from validations.purchase_orders import validate_purchase_orders
 
-    if service_measure not in ("cycle", "fill_rate", "fill_rate_backorder"):
+    if service_measure is not None and service_measure not in ("cycle", "fill_rate", "fill_rate_backorder"):
         raise ConfigError(
             f"--service-measure must be cycle, fill_rate or fill_rate_backorder, not '{service_measure}'."
         )
     if service_level is not None and not 0.5 <= service_level <= 0.999:
         raise ConfigError(f"--service-level must be between 0.5 and 0.999, not {service_level}.")
     settings = get_settings()
+    config = _config(load_planning(settings.planning_file, currency=settings.currency),
+                     measure=service_measure, level=service_level, run_budget=run_budget)  # fmt: skip
     bundle = load_inputs(data, currency=settings.currency)
     report, warnings = check_inputs(bundle)
     _keep_input_checks(report, out / INPUT_CHECKS_DIR)
     clean = report.cleaned
-    config = PlanConfig(
-        service=ServiceLevels(override=service_level),
-        measure=service_measure,  # type: ignore[arg-type]
-        run_budget=run_budget,
-        currency=settings.currency,
-    )
     result = plan_from_inputs(
         sales=clean.sales,
         catalog=clean.catalog,
@@ -89,13 +86,32 @@ def plan(
     written = write_plan(result, out, charts=charts)
     _print_input_warnings(report, warnings, out / INPUT_CHECKS_DIR)
     check = validate_purchase_orders(
-        result.orders, catalog=bundle.catalog, suppliers=bundle.suppliers, run_budget=run_budget
+        result.orders,
+        catalog=clean.catalog,
+        suppliers=clean.suppliers,
+        run_budget=config.run_budget,
+        run_budget_currency=config.run_budget_currency,
     )
     _write_validation(out / "validation.json", check)
     _print_summary(result, written)
     if not check.ok:
-        failed = "; ".join(f"{o.expectation} on {o.column} rows {o.failing_rows[:5]}" for o in check.critical_failures)
-        raise ValidationFailed(f"The drafts fail critical checks: {failed}. See {out / 'validation.json'}.")
+        raise ValidationFailed(
+            f"The drafts fail critical checks: {check.failure_message()}",
+            hint=f"Every check with its rows: {out / 'validation.json'}.",
+        )
+
+
+def _config(base: Any, *, measure: str | None, level: float | None, run_budget: float | None) -> Any:
+    """The planning file's configuration with this run's command-line overrides."""
+    from dataclasses import replace
+
+    service = base.service if level is None else replace(base.service, override=level)
+    return replace(
+        base,
+        service=service,
+        measure=measure or base.measure,
+        run_budget=base.run_budget if run_budget is None else run_budget,
+    )
 
 
 def check_inputs(bundle: InputBundle) -> tuple[InputValidationReport, dict[str, list[str]]]:
@@ -180,4 +196,6 @@ def _print_summary(result: Any, written: dict[str, Path]) -> None:
     console.print(table)
     for note in result.skipped[:10]:
         console.print(f"skipped: {note}")
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False, soft_wrap=True)
     console.print(f"Wrote {written['orders']} and {written['lines']}.")

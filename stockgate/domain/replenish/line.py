@@ -42,6 +42,7 @@ class PlannedLine:
     order_up_to: float = 0.0
     reorder_point: float = 0.0
     need: float = 0.0
+    lost_before_delivery: float = 0.0
     quantity: int = 0
     proposed_before_budget: int = 0
     rounding_steps: list[str] = field(default_factory=list)

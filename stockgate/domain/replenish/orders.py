@@ -101,6 +101,22 @@ def lowest_confidence(grades: Iterable[Confidence]) -> Confidence:
     return min(grades, key=lambda g: _RANK[g], default="high")
 
 
+def order_confidence(lines: Sequence[POLine]) -> Confidence:
+    """The grade that at least half of the order's value reaches (the value-weighted median of the lines to buy);
+    the lowest line grade when nothing is bought. One doubtful small line does not mark a whole order low: its
+    own grade and flags say so on the line."""
+    bought = sorted((ln for ln in lines if ln.quantity > 0), key=lambda ln: _RANK[ln.confidence])
+    total = sum(ln.line_cost for ln in bought)
+    if total <= 0:
+        return lowest_confidence(ln.confidence for ln in lines)
+    below = 0.0
+    for line in bought:
+        below += line.line_cost
+        if below >= total / 2:
+            return line.confidence
+    return bought[-1].confidence
+
+
 def build_order(
     *, terms: SupplierTerms, lines: Sequence[PlannedLine], po_lines: Sequence[POLine], warnings: Sequence[str]
 ) -> PurchaseOrder:
@@ -109,6 +125,11 @@ def build_order(
     flags = sorted({f for ln in lines for f in ln.flags})
     ordered = sum(1 for ln in lines if ln.quantity > 0)
     summary = f"{ordered} of {len(lines)} lines to order, delivery {first.delivery_date:%a %d %b}."
+    if ordered == 0 and any("budget_cut" in ln.flags for ln in lines):
+        summary = (
+            f"Nothing to order: the budget cut every line ({len(lines)}); raise the budget in the suppliers file "
+            "or the planning file to order."
+        )
     at_risk = sorted(
         (str(p.facts["stockout_date"]), p.name or p.sku, p.location) for p in po_lines if p.facts.get("stockout_date")
     )
@@ -127,7 +148,7 @@ def build_order(
         delivery_date=first.delivery_date,
         approver_group=terms.approver_group,
         lines=list(po_lines),
-        confidence=lowest_confidence(ln.confidence for ln in po_lines),
+        confidence=order_confidence(po_lines),
         flags=flags,
         warnings=list(warnings),
         summary=summary,

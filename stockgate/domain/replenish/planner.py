@@ -43,8 +43,9 @@ class PlanConfig:
     """How to plan; every field has a safe default (days, probabilities, currency amounts)."""
 
     service: ServiceLevels = field(default_factory=ServiceLevels)
-    measure: ServiceMeasure = "cycle"
+    measure: ServiceMeasure = "fill_rate"
     run_budget: float | None = None
+    run_budget_currency: str | None = None
     min_history_days: int = 56
     lead_time_scenarios: int = 15
     unusual_factor: float = 2.5
@@ -62,6 +63,8 @@ class Plan:
     orders: list[PurchaseOrder]
     lines: list[PlannedLine]
     skipped: list[str]
+    notes: list[str] = field(default_factory=list)
+    config: PlanConfig = field(default_factory=PlanConfig)
 
 
 def plan_replenishment(
@@ -107,10 +110,12 @@ def plan_replenishment(
         cost_change=config.cost_change,
         chart_history_days=config.chart_history_days,
     )
-    _apply_budgets(lines, terms=terms, run_budget=config.run_budget)
+    notes = _apply_budgets(
+        lines, terms=terms, run_budget=config.run_budget, currency=config.run_budget_currency or config.currency
+    )
     kept = [ln for ln in lines if ln.quantity > 0 or ln.flags]
     orders = _finish(kept, terms=terms, confidence=forecast_confidence or {}, warnings=warnings or {})
-    return Plan(orders=orders, lines=kept, skipped=skipped)
+    return Plan(orders=orders, lines=kept, skipped=skipped, notes=notes, config=config)
 
 
 def _classify(lines: list[PlannedLine], *, sales: pd.DataFrame, items: pd.DataFrame, config: PlanConfig) -> None:
@@ -166,8 +171,17 @@ def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measur
     )
     ln.window_mean, ln.window_low, ln.window_high = protection.mean, protection.quantile(0.1), protection.quantile(0.9)
     ln.reorder_point = before.quantile(ln.service_level)
-    ln.need = ln.order_up_to - ln.position
-    cap = None if req.shelf is None else table.get(ln.unique_id, req.start, req.shelf).mean - ln.position
+    if measure != "fill_rate_backorder":  # a shop: what cannot be served before the delivery is lost, not owed
+        ln.lost_before_delivery = before.expected_excess(max(ln.position, 0.0))
+    ln.need = ln.order_up_to - ln.position - ln.lost_before_delivery
+    if ln.lost_before_delivery >= 0.5 and ln.need > 0:
+        ln.reasons.append(
+            f"Stock runs short before this delivery arrives: about {ln.lost_before_delivery:,.0f} units of demand "
+            "until then cannot be served and are lost, so the order does not replace them."
+        )
+    # What sells before expiry, less what is left at delivery (in a shop: position less the demand it can serve).
+    shelf_demand = None if req.shelf is None else table.get(ln.unique_id, req.start, req.shelf).mean
+    cap = None if shelf_demand is None else shelf_demand - ln.position - ln.lost_before_delivery
     rounded = round_order(need=ln.need, pack_size=ln.pack_size, moq=ln.moq, cap=cap)
     ln.quantity = ln.proposed_before_budget = rounded.quantity
     ln.rounding_steps = list(rounded.steps)
@@ -203,10 +217,24 @@ def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
             )
 
 
-def _apply_budgets(lines: list[PlannedLine], *, terms: Mapping[str, SupplierTerms], run_budget: float | None) -> None:
+def _apply_budgets(
+    lines: list[PlannedLine], *, terms: Mapping[str, SupplierTerms], run_budget: float | None, currency: str
+) -> list[str]:
+    """Supplier budgets, then the run budget over the orders in its currency (amounts in different currencies are
+    never added up); returns a note per supplier the run budget cannot cover."""
+    notes: list[str] = []
     for supplier_id, group in group_by_supplier(lines).items():
         _cut(group, budget=terms[supplier_id].budget, what=f"supplier {supplier_id}")
-    _cut(lines, budget=run_budget, what="run")
+    if run_budget is None:
+        return notes
+    other = sorted({ln.supplier_id for ln in lines if terms[ln.supplier_id].currency != currency and ln.quantity > 0})
+    for supplier_id in other:
+        notes.append(
+            f"The run budget of {run_budget:,.2f} {currency} does not cover supplier {supplier_id}, whose orders are "
+            f"in {terms[supplier_id].currency}; give that supplier its own budget in the suppliers file."
+        )
+    _cut([ln for ln in lines if terms[ln.supplier_id].currency == currency], budget=run_budget, what="run")
+    return notes
 
 
 def _finish(
@@ -251,5 +279,6 @@ def _facts(ln: PlannedLine, facts: StockFacts) -> dict[str, float | int | str | 
         "service_class": ln.service_class,
         "service_level": ln.service_level,
         "need": round(ln.need, 2),
+        "lost_before_delivery": round(ln.lost_before_delivery, 2),
         "proposed_before_budget": ln.proposed_before_budget,
     }
