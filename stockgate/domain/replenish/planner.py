@@ -1,9 +1,9 @@
 """Plan replenishment: from forecast, stock, catalog and supplier terms to purchase-order drafts.
 
 Steps: join the inputs into lines (discontinued items left out) -> service class per series -> window
-quantiles from the forecast (lead-time scenarios mixed) -> order-up-to level -> need = level - position ->
-pack, minimum and shelf-life rounding -> budgets per supplier, then per run -> flags, confidence, reasons ->
-one purchase order per supplier. Lines with nothing to order and nothing to flag are dropped.
+quantiles from the forecast (lead-time scenarios mixed) -> order-up-to level -> need = level - position - demand
+lost before delivery -> pack, minimum and shelf-life rounding -> budgets per supplier, then per run -> flags,
+confidence, reasons -> one purchase order per supplier. Lines with nothing to order and nothing to flag are dropped.
 """
 
 from __future__ import annotations
@@ -94,6 +94,10 @@ def plan_replenishment(
     items = catalog.drop_duplicates("sku").set_index("sku")
     _classify(lines, sales=sales, items=items, config=config)
     _size_orders(lines, forecast=forecast, terms=terms, items=items, cutoff=cutoff, config=config)
+    # Budgets before flags: the flags and their reasons describe the quantity that is actually proposed.
+    notes = _apply_budgets(
+        lines, terms=terms, run_budget=config.run_budget, currency=config.run_budget_currency or config.currency
+    )
     context = FlagContext.build(
         sales=sales,
         items=items,
@@ -109,9 +113,6 @@ def plan_replenishment(
         price_change=config.price_change,
         cost_change=config.cost_change,
         chart_history_days=config.chart_history_days,
-    )
-    notes = _apply_budgets(
-        lines, terms=terms, run_budget=config.run_budget, currency=config.run_budget_currency or config.currency
     )
     kept = [ln for ln in lines if ln.quantity > 0 or ln.flags]
     orders = _finish(kept, terms=terms, confidence=forecast_confidence or {}, warnings=warnings or {})
