@@ -12,8 +12,9 @@ import pytest
 
 from stockgate.domain.replenish.flags import FlagContext, attach_flags
 from stockgate.domain.replenish.line import PlannedLine
-from stockgate.domain.replenish.reasons import count, explain, number, stock_facts
-from stockgate.domain.replenish.rounding import round_order
+from stockgate.domain.replenish.reasons import explain, stock_facts
+from stockgate.domain.replenish.rounding import RoundingStep, round_order
+from stockgate.domain.replenish.wording import count, number
 from stockgate.presentation.charts import _demand_panel, _stock_panel, render_line_chart
 from stockgate.presentation.plan_files import CHARTS_DIR, write_plan
 from tests.test_replenish_plan import make_plan
@@ -147,25 +148,43 @@ def test_small_numbers_keep_sensible_precision_and_plurals() -> None:
 def test_a_rounding_step_that_changes_nothing_visible_is_not_reported() -> None:
     """A need of 125.6 in packs of 2 becomes 126: no 'Rounded 126 up to 126'; 8 -> 12 says '1 pack of 12'."""
     same = planned_line(need=125.6, pack_size=2, quantity=126)
-    same.rounding_steps = round_order(need=125.6, pack_size=2, moq=0).steps
+    same.rounding_steps = list(round_order(need=125.6, pack_size=2, moq=0).steps)
     assert not [r for r in explain(same, stock_facts(same), currency="EUR") if r.startswith("Rounded")]
     up = planned_line(need=8.0, pack_size=12, quantity=12)
-    up.rounding_steps = round_order(need=8.0, pack_size=12, moq=0).steps
+    up.rounding_steps = list(round_order(need=8.0, pack_size=12, moq=0).steps)
     assert "Rounded 8 up to 12 units (1 pack of 12)." in explain(up, stock_facts(up), currency="EUR")
 
 
 def test_the_shelf_life_cap_says_what_it_means_for_the_order() -> None:
     """A cap of 0 (stock already lasts until a new delivery would expire) is said in words, not 'at most 0 units'."""
     none_sells = planned_line(need=11.0, pack_size=6, moq=36)
-    none_sells.rounding_steps = round_order(need=11.0, pack_size=6, moq=36, cap=0.2).steps
+    none_sells.rounding_steps = list(round_order(need=11.0, pack_size=6, moq=36, cap=0.2).steps)
     text = " ".join(explain(none_sells, stock_facts(none_sells), currency="EUR"))
     assert "at most 0 units" not in text and "any order would go off unsold" in text
     few_sell = planned_line(need=11.0, pack_size=6, moq=36)
-    few_sell.rounding_steps = round_order(need=11.0, pack_size=6, moq=36, cap=9.0).steps
+    few_sell.rounding_steps = list(round_order(need=11.0, pack_size=6, moq=36, cap=9.0).steps)
     text = " ".join(explain(few_sell, stock_facts(few_sell), currency="EUR"))
     assert (
         "only about 9 units more would sell before a new delivery expires, fewer than the minimum order of 36" in text
     )
+
+
+def test_rounding_steps_are_said_in_order_and_a_budget_cut_as_a_step_or_a_plain_string() -> None:
+    """explain says each structured step once, in order, and a plain-string step (the planner's) as a sentence."""
+    line = planned_line(need=3.0, pack_size=6, moq=10, quantity=6)
+    line.rounding_steps = [
+        *round_order(need=3.0, pack_size=6, moq=10).steps,
+        RoundingStep("budget_cut", before=12, after=6, pack_size=6, moq=10, budget=50.0, scope="run"),
+        "cut by hand",
+    ]
+    said = [r for r in explain(line, stock_facts(line), currency="EUR") if r.startswith(("Rounded", "Raised", "Cut"))]
+    assert said == [
+        "Rounded 3 up to 6 units (1 pack of 6).",
+        "Raised to 12 units: the minimum order of 10 in whole packs (2 packs of 6).",
+        "Cut from 12 to 6 units because the run budget of 50.00 binds (lines whose stock lasts until the next "
+        "delivery, then the lowest service class, are cut first).",
+        "Cut by hand.",
+    ]
 
 
 def test_stock_axis_of_an_empty_line_starts_at_zero_and_spans_a_unit() -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from stockgate.domain.drafts import Confidence, POLine
+from stockgate.domain.replenish.rounding import RoundingStep
 
 
 @dataclass
@@ -45,7 +46,7 @@ class PlannedLine:
     lost_before_delivery: float = 0.0
     quantity: int = 0
     proposed_before_budget: int = 0
-    rounding_steps: list[str] = field(default_factory=list)
+    rounding_steps: list[RoundingStep | str] = field(default_factory=list)  # a str is said as one sentence
     daily_mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
     daily_low: np.ndarray = field(default_factory=lambda: np.zeros(0))
     daily_high: np.ndarray = field(default_factory=lambda: np.zeros(0))

@@ -8,27 +8,25 @@ quarantined or warned about), ``budget_cut``, ``shelf_life_cap``.
 
 Stock sentences keep what is on the shelf now apart from what is still on its way: the cover now is what is on
 hand, an open order is named with its arrival day and the days it adds, and the stock-out day says whether it
-comes before that order arrives.
+comes before that order arrives. Rounding steps are worded from their numbers (``rounding.describe``); ``number``
+and ``count`` live in ``wording`` and are imported here too, for older callers.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stockgate.domain.drafts import Confidence
 from stockgate.domain.replenish.line import PlannedLine
 from stockgate.domain.replenish.position import days_of_cover, project_stock, stockout_day
-from stockgate.domain.replenish.rounding import packs_up
+from stockgate.domain.replenish.rounding import describe
+from stockgate.domain.replenish.wording import count, number, sentence
 
 _GRADES: tuple[Confidence, ...] = ("low", "medium", "high")
 _LOWERS_ONE_STEP = {"data_warning", "price_change", "cost_change", "shelf_life_cap"}
 _FORCES_LOW = {"new_item", "no_forecast", "unusual_quantity"}
-_EXPIRY_STEP = re.compile(
-    r"nothing ordered: at most ([\d,.]+) units sell before expiry, below the minimum order of ([\d,]+)"
-)
 
 
 @dataclass(frozen=True)
@@ -60,25 +58,6 @@ def grade_confidence(base: Confidence, flags: Sequence[str]) -> Confidence:
         return "low"
     step = _GRADES.index(base) - len(_LOWERS_ONE_STEP.intersection(flags))
     return _GRADES[max(step, 0)]
-
-
-def number(value: float) -> str:
-    """A quantity with sensible precision: whole from 10 up, one decimal from 1, two decimals below 1 (0.07)."""
-    size = abs(value)
-    if not math.isfinite(value):
-        return "unknown"
-    if size < 0.005:
-        return "0"
-    if size >= 10:
-        return f"{value:,.0f}"
-    text = f"{value:.1f}" if size >= 1 else f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def count(value: float, word: str) -> str:
-    """``number`` with the word in the singular for exactly one: '1 day', '0.5 units', '12 packs'."""
-    shown = number(value)
-    return f"{shown} {word if shown == '1' else word + 's'}"
 
 
 def _days(value: float) -> str:
@@ -155,34 +134,8 @@ def _forecast(line: PlannedLine) -> str:
 
 def _rounding(line: PlannedLine) -> list[str]:
     """The rounding, minimum, shelf-life and budget steps in plain words; a step that changes nothing is left out."""
-    out = []
-    for step in line.rounding_steps:
-        text = _tidy_step(line, step)
-        if text:
-            out.append(text[0].upper() + text[1:] + ".")
-    return out
-
-
-def _tidy_step(line: PlannedLine, step: str) -> str | None:
-    if step.startswith("rounded "):  # to whole packs: said again from the numbers, skipped if the number stays
-        qty = packs_up(line.need, line.pack_size)
-        if number(line.need) == number(qty):
-            return None
-        packs = f" ({count(qty // line.pack_size, 'pack')} of {line.pack_size})" if line.pack_size > 1 else ""
-        return f"rounded {number(line.need)} up to {count(qty, 'unit')}{packs}"
-    expiry = _EXPIRY_STEP.fullmatch(step)
-    if expiry is None:
-        return step
-    most, minimum = float(expiry.group(1).replace(",", "")), expiry.group(2)
-    if most < 0.5:
-        return (
-            "nothing ordered: the stock on hand and on order is expected to last until a new delivery would expire "
-            "(shelf life), so any order would go off unsold"
-        )
-    return (
-        f"nothing ordered: only about {count(most, 'unit')} more would sell before a new delivery expires, fewer "
-        f"than the minimum order of {minimum}, so part of any order would go off unsold"
-    )
+    said = (sentence(step) if isinstance(step, str) else describe(step) for step in line.rounding_steps)
+    return [text for text in said if text]
 
 
 def explain(line: PlannedLine, facts: StockFacts, *, currency: str) -> list[str]:
