@@ -26,7 +26,7 @@ from stockgate.domain.replenish.line import PlannedLine
 from stockgate.domain.replenish.orders import SupplierTerms, build_order, group_by_supplier, supplier_terms
 from stockgate.domain.replenish.policy import ServiceMeasure, quantile_grid
 from stockgate.domain.replenish.reasons import StockFacts, explain, grade_confidence, stock_facts
-from stockgate.domain.replenish.rounding import round_order
+from stockgate.domain.replenish.rounding import RoundingStep, round_order
 from stockgate.domain.replenish.windows import (
     WindowRequest,
     WindowTable,
@@ -213,8 +213,15 @@ def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
             before, ln.quantity = ln.quantity, changed[ln.unique_id]
             ln.add_flag("budget_cut")
             ln.rounding_steps.append(
-                f"cut from {before:,} to {ln.quantity:,} units because the {what} budget of {budget:,.2f} binds "
-                "(lines whose stock lasts until the next delivery, then the lowest service class, are cut first)"
+                RoundingStep(
+                    "budget_cut",
+                    before=before,
+                    after=ln.quantity,
+                    pack_size=ln.pack_size,
+                    moq=ln.moq,
+                    budget=budget,
+                    scope=what,
+                )
             )
 
 
