@@ -12,11 +12,14 @@ warm-up. Policies (same target for all):
 - stockgate-cycle: order-up-to = quantile (target) of forecast demand summed over order offset + lead time +
   review period, mixed over lead-time scenarios (stockgate.domain.replenish.policy).
 - stockgate-fill: the level whose fill rate is the target when unmet demand is lost, simulated from the
-  forecast's spread (stockgate.domain.replenish.lost_sales).
+  forecast's spread, its weekday pattern and the supplier's order days (stockgate.domain.replenish.lost_sales).
 - stockgate-fill-bo: the classic backorder formula: the smallest level whose expected shortage per cycle is
   (1 - target) of cycle demand (overshoots when sales are lost; shown for reference).
 - textbook: d(L+R) + z x sigma_d x sqrt(L), d and sigma_d = mean and std of the last 56 days of raw demand.
 - textbook-LR: the same with sqrt(L+R) (the periodic-review textbook form), for reference.
+
+Both stockgate policies order, like the planner, the level less the position less the demand expected to be lost
+before the delivery (zero unless the shelf may run empty before it arrives).
 
 Forecaster: "stockgate" = stockgate.domain.forecast.Forecaster (predict_window); "simple" = the clearly labelled
 stand-in below (recent level x weekday profile x last year's seasonal ratio, normal window quantiles with a

@@ -10,6 +10,7 @@ import pytest
 from stockgate.domain.replenish.lost_sales import Schedule, lost_sales_level, series_seed
 from stockgate.domain.replenish.orders import SupplierTerms
 from stockgate.domain.replenish.policy import lead_time_scenarios
+from tests.test_replenish_policy import poisson_shortfall
 
 WEEKDAY = np.array([0.80, 0.93, 0.93, 0.99, 1.06, 1.12, 1.17]) / np.mean([0.80, 0.93, 0.93, 0.99, 1.06, 1.12, 1.17])
 """Demand per weekday (Mon..Sun) relative to the mean: busy weekends, quiet Mondays."""
@@ -37,11 +38,20 @@ def test_review_schedule_follows_order_days_and_review_period(
 
 def _achieved_fill(level: float, *, mu: float, leads: list[tuple[int, float]]) -> float:
     """Fill rate of a calendar simulation: Poisson demand with the weekday pattern, an order every Tuesday up to
-    ``level``, lead times drawn from ``leads``, unmet demand lost (independent of the code under test)."""
+    ``level`` less the demand expected to be lost before it arrives, lead times drawn from ``leads``, unmet demand
+    lost (independent of the code under test)."""
     rng = np.random.default_rng(11)
     n, days = 400, 7 * 60
     lead_days = np.array([lt for lt, _ in leads])
     probs = np.array([p for _, p in leads]) / sum(p for _, p in leads)
+    # The planner's rule: demand expected to be lost before the delivery (Poisson over the lead time from Tuesday,
+    # mixed over lead times) is left out of the order.
+    xs = np.linspace(0.0, 4 * mu * lead_days.max(), 300)
+    lead_means = [mu * WEEKDAY[(1 + np.arange(lt)) % 7].sum() for lt in lead_days]
+    shortfall = (
+        xs,
+        sum(p * np.array([poisson_shortfall(m, x) for x in xs]) for m, p in zip(lead_means, probs, strict=True)),
+    )
     on_hand, on_order = np.full(n, level), np.zeros(n)
     pipeline = np.zeros((days + int(lead_days.max()) + 1, n))
     served = wanted = 0.0
@@ -49,7 +59,8 @@ def _achieved_fill(level: float, *, mu: float, leads: list[tuple[int, float]]) -
         on_hand += pipeline[t]
         on_order -= pipeline[t]
         if t % 7 == 1:
-            qty = np.maximum(level - on_hand - on_order, 0.0)
+            position = on_hand + on_order
+            qty = np.maximum(level - position - np.interp(position, *shortfall), 0.0)
             pipeline[t + rng.choice(lead_days, p=probs, size=n), np.arange(n)] += qty
             on_order += qty
         demand = rng.poisson(mu * WEEKDAY[t % 7], n)

@@ -75,7 +75,18 @@ def test_lead_time_spread_raises_the_level() -> None:
     assert mixed.mean == pytest.approx(fixed.mean, rel=0.02)
 
 
-def _simulate_lost_sales(level: float, *, mu: float, lead: int, review: int, days: int = 6000) -> float:
+def poisson_shortfall(mean: float, x: float) -> float:
+    """E[(N - x)+] for N Poisson(mean): the demand a position of ``x`` units cannot serve (exact sum)."""
+    k = np.arange(0, max(int(np.ceil(x)), 0) + 1)
+    below = np.where(k < x, (x - k) * stats.poisson.pmf(k, mean), 0.0).sum()
+    return float(mean - x + below)
+
+
+def _simulate_lost_sales(
+    level: float, *, mu: float, lead: int, review: int, days: int = 6000, net_of_lost: bool = True
+) -> float:
+    """Fill rate of the planner's ordering rule (level - position - demand lost before delivery, unless
+    ``net_of_lost`` is off) with Poisson demand and lost sales, simulated independently of the code under test."""
     rng = np.random.default_rng(1)
     on_hand, on_order, served, wanted = level, 0.0, 0.0, 0.0
     pipeline = np.zeros(days + lead + 1)
@@ -83,7 +94,8 @@ def _simulate_lost_sales(level: float, *, mu: float, lead: int, review: int, day
         on_hand += pipeline[t]
         on_order -= pipeline[t]
         if t % review == 0:
-            qty = max(np.ceil(level - on_hand - on_order), 0)
+            lost = poisson_shortfall(mu * lead, on_hand + on_order) if net_of_lost else 0.0
+            qty = max(np.ceil(level - on_hand - on_order - lost), 0)
             pipeline[t + lead] += qty
             on_order += qty
         d = rng.poisson(mu)

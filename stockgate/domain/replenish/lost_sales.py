@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from stockgate.domain.replenish.policy import WindowDemand, quantile_grid
 
@@ -111,12 +111,15 @@ def lost_sales_level(
     paths: int = 1000,
     cycles: int = 10,
     seed: int = 0,
+    net_of_lost: bool = True,
 ) -> float:
     """Level (units) of today's order whose simulated lost-sales fill rate over the schedule is ``target``.
 
     ``daily_means`` is the expected demand of each day from today (units/day), repeated over ``schedule.period``
     (one value: the same every day); ``hint`` a starting level; ``seed`` should differ between series
-    (``series_seed``), so that simulation noise does not add up over a plan."""
+    (``series_seed``), so that simulation noise does not add up over a plan. With ``net_of_lost`` each simulated
+    order is, like the planner's, the level less the position less the demand expected to be lost before it
+    arrives (E[(D_L - position)+]), so the level is the one that rule needs."""
     period = schedule.period
     profile = np.resize(np.maximum(np.asarray(daily_means, dtype=float), 0.0), period)
     if profile.sum() <= 0:
@@ -127,7 +130,7 @@ def lost_sales_level(
     gaps = schedule.gaps()
     mid = int(lead_days[np.argmax(probs)])
     # Expected demand of each order's window (its lead time plus its review period), from the repeating profile.
-    cyclic = np.resize(profile, period + mid + int(gaps.max()) + 1)
+    cyclic = np.resize(profile, period + int(lead_days.max()) + int(gaps.max()) + 1)
     window = np.array([cyclic[o : o + mid + g].sum() for o, g in zip(schedule.reviews, gaps, strict=True)])
     warmup = period + int(lead_days.max()) + int(gaps.max())
     days = warmup + cycles * period
@@ -142,19 +145,53 @@ def lost_sales_level(
     lead = rng.choice(lead_days, p=probs, size=(paths, int((slot >= 0).sum())))
     base = max(hint, float(profile.mean()))
     scale = np.sqrt(window / max(window[0], 1e-9))
+    shortfall = None
+    if net_of_lost:
+        shortfall = _shortfall_tables(cyclic, schedule=schedule, leads=(lead_days, probs), phi=phi, kappa2=kappa2)
     for widen in (1.0, 2.0, 4.0):
         today = base * np.linspace(0.5, 1.6 * widen, 45)
         levels = window[:, None] + np.outer(scale, today - window[0])
-        fill = _simulate(demand, lead, np.maximum(levels, 0.0), slot=slot, warmup=warmup)
+        fill = _simulate(demand, lead, np.maximum(levels, 0.0), slot=slot, warmup=warmup, shortfall=shortfall)
         if fill.max() >= target:
             break
     order = np.argsort(fill, kind="stable")
     return float(np.interp(target, np.maximum.accumulate(fill[order]), today[order]))
 
 
-def _simulate(demand: np.ndarray, lead: np.ndarray, levels: np.ndarray, *, slot: np.ndarray, warmup: int) -> np.ndarray:
+def _shortfall_tables(
+    cyclic: np.ndarray, *, schedule: Schedule, leads: tuple[np.ndarray, np.ndarray], phi: float, kappa2: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``xs`` (units) and, per order of the schedule, E[(D_L - x)+]: the demand expected to find no stock
+    before that order arrives, D_L gamma with the simulation's mean and variance, mixed over the lead times."""
+    lead_days, probs = leads
+    means = np.array([[cyclic[o : o + lt].sum() for lt in lead_days] for o in schedule.reviews])  # orders x leads
+    xs = np.linspace(0.0, 3.0 * float(means.max()) + 10.0, 400)
+    tables = []
+    for row in means:
+        total = np.zeros_like(xs)
+        for m, p in zip(row, probs, strict=True):
+            if m <= 0:
+                continue
+            v = max(phi * m + kappa2 * m * m, 1e-9)
+            a, theta = m * m / v, v / m
+            z = xs / theta
+            total += p * (m * special.gammaincc(a + 1, z) - xs * special.gammaincc(a, z))
+        tables.append(np.maximum(total, 0.0))
+    return xs, np.array(tables)
+
+
+def _simulate(
+    demand: np.ndarray,
+    lead: np.ndarray,
+    levels: np.ndarray,
+    *,
+    slot: np.ndarray,
+    warmup: int,
+    shortfall: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """Fill rate per column of ``levels`` (orders x grid) of a lost-sales system ordering on the days whose
-    ``slot`` (an order of the schedule, -1 = no order) is set, for all paths at once."""
+    ``slot`` (an order of the schedule, -1 = no order) is set, for all paths at once; with ``shortfall``
+    (``_shortfall_tables``) each order leaves out the demand expected to be lost before it arrives."""
     paths, days = demand.shape
     grid = levels.shape[1]
     on_hand = np.broadcast_to(levels[0], (paths, grid)).copy()
@@ -168,7 +205,11 @@ def _simulate(demand: np.ndarray, lead: np.ndarray, levels: np.ndarray, *, slot:
         on_hand += pipeline[t]
         on_order -= pipeline[t]
         if slot[t] >= 0:
-            qty = np.maximum(levels[slot[t]] - on_hand - on_order, 0.0)
+            position = on_hand + on_order
+            qty = levels[slot[t]] - position
+            if shortfall is not None:
+                qty -= np.interp(position, shortfall[0], shortfall[1][slot[t]])
+            qty = np.maximum(qty, 0.0)
             pipeline[t + lead[:, placed], rows] += qty
             on_order += qty
             placed += 1
