@@ -10,6 +10,7 @@ Artifact keys are stable, so each refresh adds a new version of the same artifac
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -149,4 +150,4 @@ def note_plan_adjustments(plan: Plan, *, forecast: DemandForecast) -> Plan:
     horizon = forecast.horizon or _HORIZON_FALLBACK_DAYS
     orders = note_adjustments(plan.orders, adjustments=forecast.adjustments, cutoff=forecast.cutoff,
                               horizon_days=horizon, categories=forecast.categories)  # fmt: skip
-    return Plan(orders=orders, lines=plan.lines, skipped=plan.skipped)
+    return replace(plan, orders=orders)

@@ -7,6 +7,7 @@ the settings name. Only the file-writing task retries.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,15 @@ from prefect import task
 from stockgate.domain.drafts import PurchaseOrder
 from stockgate.domain.replenish.demand import DemandForecast
 from stockgate.domain.replenish.planner import Plan, PlanConfig
-from stockgate.domain.replenish.planning_file import load_planning
 from stockgate.domain.replenish.run import plan_from_inputs
 from stockgate.presentation.plan_files import order_lines_frame, write_plan
 from stockgate.services.history import previous_unit_costs
+from stockgate.services.planning_config import load_planning
 from stockgate.settings import get_settings
 from tasks.artifacts import publish_markdown, publish_table
 from validations.purchase_orders import validate_purchase_orders
+
+log = logging.getLogger(__name__)
 
 
 @task(name="plan-replenishment")
@@ -60,6 +63,8 @@ def plan_orders(
         previous_costs=previous_costs,
     )
     publish_table("purchase-orders", _order_rows(plan.orders), "Purchase-order drafts, one per supplier.")
+    for note in plan.notes:
+        log.warning("Plan note: %s", note)
     return plan
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from stockgate.domain.replenish import PlanConfig
-from stockgate.domain.replenish.planning_file import load_planning, parse_planning
+from stockgate.domain.replenish.planning_file import parse_planning
 from stockgate.errors import ConfigError
+from stockgate.services.planning_config import load_planning
 from tests.test_replenish_plan import catalog_frame, make_plan, suppliers_frame
 from validations.purchase_orders import validate_purchase_orders
 
@@ -43,6 +44,7 @@ def test_partial_class_targets_keep_the_other_defaults() -> None:
         ({"abc_shares": [0.9, 0.8]}, ["abc_shares", "increasing"]),
         ({"service_measure": "fillrate"}, ["service_measure", "fill_rate"]),
         ({"run_budget": -5}, ["run_budget"]),
+        ({"run_budget_currency": "euro"}, ["run_budget_currency"]),
         (["not", "a", "mapping"], ["must be a YAML mapping"]),
     ],
 )
@@ -80,3 +82,7 @@ def test_run_budget_covers_only_orders_in_its_currency() -> None:
     assert check.ok, check.failure_message()
     mixed = validate_purchase_orders(plan.orders, catalog=catalog_frame(), suppliers=suppliers, run_budget=1.0)
     assert not mixed.ok
+
+
+def test_budget_currency_is_upper_cased() -> None:
+    assert parse_planning({"run_budget_currency": "usd"}, source="p", currency="EUR").run_budget_currency == "USD"

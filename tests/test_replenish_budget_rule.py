@@ -9,8 +9,8 @@ from tests.test_replenish_plan import inventory_frame, make_plan, suppliers_fram
 
 
 def test_budget_cuts_the_line_that_can_wait_not_the_one_about_to_run_out() -> None:
-    """Apples have stock for longer than the next delivery; bread has none, and its bigger order leaves more cover
-    after delivery (the old rule cut the most cover after delivery first, i.e. the bread). When SUP1's budget
+    """Apples last longer without this order than bread, which has none, while bread's bigger order leaves more
+    cover after delivery (the old rule cut the most cover after delivery first, i.e. the bread). When SUP1's budget
     binds, the apples order is cut and the bread order, which prevents a stock-out, is kept whole."""
     inventory = inventory_frame(on_hand=(166, 0, 1, 0))
     config = PlanConfig(measure="cycle")  # the rule is the same for every measure; cycle orders for both lines

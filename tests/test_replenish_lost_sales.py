@@ -6,10 +6,11 @@ from datetime import date
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from stockgate.domain.replenish.lost_sales import Schedule, lost_sales_level, series_seed
+from stockgate.domain.replenish.lost_sales import Schedule, lost_sales_level, lost_sales_order_up_to, series_seed
 from stockgate.domain.replenish.orders import SupplierTerms
-from stockgate.domain.replenish.policy import lead_time_scenarios
+from stockgate.domain.replenish.policy import WindowDemand, lead_time_scenarios, quantile_grid
 from tests.test_replenish_policy import poisson_shortfall
 
 WEEKDAY = np.array([0.80, 0.93, 0.93, 0.99, 1.06, 1.12, 1.17]) / np.mean([0.80, 0.93, 0.93, 0.99, 1.06, 1.12, 1.17])
@@ -28,6 +29,7 @@ def _terms(order_days: tuple[int, ...], review: int) -> SupplierTerms:
         ((0, 2, 4), 2, date(2026, 11, 27), ((0, 3, 5), 7)),  # Friday: Monday, Wednesday
         ((1,), 7, date(2026, 11, 24), ((0,), 7)),
         ((0,), 10, date(2026, 11, 23), ((0,), 14)),  # review of 10 days on a Monday supplier: every other week
+        ((0, 2, 4), 3, date(2026, 11, 25), ((0,), 5)),  # Wed -> Mon -> Fri -> Mon...: never Wednesday again
     ],
 )
 def test_review_schedule_follows_order_days_and_review_period(
@@ -111,3 +113,33 @@ def test_demand_lost_before_the_delivery_is_not_ordered_again() -> None:
     assert any("cannot be served and are lost" in r for r in shop.reasons)
     assert waits.lost_before_delivery == 0.0
     assert waits.need == pytest.approx(waits.order_up_to - waits.position)
+
+
+def _poisson_window(mean: float) -> WindowDemand:
+    levels = quantile_grid([0.95])
+    return WindowDemand.from_quantiles(levels, stats.poisson.ppf(levels, mean), mean)
+
+
+def test_a_rise_within_the_window_raises_the_level() -> None:
+    """10 a day this week, 20 from next week (a promotion), weekly supplier, lead 4: the window holds 150 units; the
+    level is about the flat-pattern level for 150, not the first week's pace (110 units over the window; the level
+    was 114 before the pattern was scaled to the window)."""
+    common = {"leads": [(4, 1.0)], "review_days": 7, "target": 0.95, "seed": 5}
+    short, long = _poisson_window(40.0), _poisson_window(150.0)
+    rising = lost_sales_order_up_to(short=short, long=long, long_days=11, daily_means=[10.0] * 7 + [20.0] * 7, **common)
+    flat = lost_sales_order_up_to(short=short, long=long, long_days=11, **common)
+    assert rising > 140.0
+    assert rising == pytest.approx(flat, rel=0.05)
+
+
+def test_an_order_placed_later_is_simulated_from_its_order_day() -> None:
+    """Planning on Saturday for a Tuesday order (3 days ahead), lead 4, weekly: the level now is the demand until
+    Tuesday plus the level of an order placed on Tuesday (before: the level of an order with a 7-day lead time)."""
+    common = {"review_days": 7, "target": 0.95, "seed": 9}
+    later = lost_sales_order_up_to(
+        short=_poisson_window(70.0), long=_poisson_window(140.0), long_days=14, leads=[(7, 1.0)], offset=3, **common
+    )
+    from_order_day = lost_sales_order_up_to(
+        short=_poisson_window(40.0), long=_poisson_window(110.0), long_days=11, leads=[(4, 1.0)], **common
+    )
+    assert later == pytest.approx(30.0 + from_order_day, rel=0.015)

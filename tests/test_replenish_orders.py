@@ -37,4 +37,14 @@ def test_an_order_the_budget_emptied_says_so() -> None:
     plan = make_plan(suppliers=suppliers_frame(budget=(0.0, np.nan)), config=PlanConfig(measure="cycle"))
     order = next(o for o in plan.orders if o.supplier == "SUP1")
     assert order.total_cost == 0
-    assert order.summary.startswith("Nothing to order: the budget cut every line")
+    assert order.summary.startswith("Nothing to order: the supplier SUP1 budget (suppliers file) cut all 2 lines")
+
+
+def test_an_order_with_a_line_needing_a_person_is_low_whatever_its_value() -> None:
+    """A small line flagged unusual_quantity makes the order low, so a min_confidence rule never auto-approves it."""
+    big = POLine(sku="a", location="S01", quantity=100, pack_size=1, moq=0, unit_cost=9.0, line_cost=900.0,
+                 confidence="high")  # fmt: skip
+    odd = POLine(sku="b", location="S01", quantity=5, pack_size=1, moq=0, unit_cost=1.0, line_cost=5.0,
+                 confidence="low", flags=["unusual_quantity"])  # fmt: skip
+    assert order_confidence([big]) == "high"
+    assert order_confidence([big, odd]) == "low"

@@ -52,11 +52,11 @@ def plan(
 ) -> None:
     """Draft purchase orders, one per supplier, each line with its reasons, confidence and flags."""
     from stockgate.adapters.sources import load_inputs
-    from stockgate.domain.replenish.planning_file import load_planning
     from stockgate.domain.replenish.run import plan_from_inputs
     from stockgate.errors import ConfigError, ValidationFailed
     from stockgate.presentation.plan_files import write_plan
     from stockgate.services.history import previous_unit_costs
+    from stockgate.services.planning_config import load_planning
     from stockgate.settings import get_settings
     from validations.purchase_orders import validate_purchase_orders
 

@@ -3,8 +3,9 @@
 THE CUT RULE (documented in docs/replenishment.md): while the lines cost more than the budget, take the line
 with the lowest priority and take whole packs off it, just enough to fit, or all of it if what would remain is
 below its minimum order; then the next line. Priority, lowest first:
-1. lines that can wait: without this order their stock lasts beyond the delivery of the NEXT order, so cutting
-   them costs no sale before the buyer can order again; lines that would run out before that come later;
+1. lines that can wait: without this order their stock lasts until the delivery of the NEXT order (the planner
+   measures it on busy, P90 days), so cutting them is unlikely to cost a sale before the buyer can order again;
+   lines that could run out before that come later;
 2. service class: C before B before A, and within a letter Z before Y before X (the least important, least
    predictable sellers are cut first);
 3. then the line whose stock lasts longest if nothing is ordered (days until it runs out);

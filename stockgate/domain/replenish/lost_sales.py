@@ -143,12 +143,12 @@ def lost_sales_level(
     shape = np.maximum(np.resize(profile, days)[None, :] * g / phi, 1e-9)
     demand = rng.gamma(shape, phi, size=(paths, days))
     lead = rng.choice(lead_days, p=probs, size=(paths, int((slot >= 0).sum())))
-    base = max(hint, float(profile.mean()))
+    base = max(hint, float(window[0]))
     scale = np.sqrt(window / max(window[0], 1e-9))
     shortfall = None
     if net_of_lost:
         shortfall = _shortfall_tables(cyclic, schedule=schedule, leads=(lead_days, probs), phi=phi, kappa2=kappa2)
-    for widen in (1.0, 2.0, 4.0):
+    for widen in (1.0, 2.0, 4.0, 8.0):
         today = base * np.linspace(0.5, 1.6 * widen, 45)
         levels = window[:, None] + np.outer(scale, today - window[0])
         fill = _simulate(demand, lead, np.maximum(levels, 0.0), slot=slot, warmup=warmup, shortfall=shortfall)
@@ -233,27 +233,38 @@ def lost_sales_order_up_to(
     seed: int = 0,
     daily_means: DailyMeans | None = None,
     schedule: Schedule | None = None,
+    offset: int = 0,
 ) -> float:
-    """Level for a lost-sales fill-rate ``target`` from the windows of the most likely lead time (not mixed: lead
-    times are drawn in the simulation). ``leads`` are days from now to delivery, with probabilities; ``seed`` one
-    per series (``series_seed(unique_id)``); ``daily_means`` the point forecast per day from now (its pattern is
-    kept, its level scaled to the window's implied mean; none: flat); ``schedule`` the supplier's order days (none:
-    an order every ``review_days``)."""
+    """Level (units of position now) for a lost-sales fill-rate ``target`` from the windows of the most likely lead
+    time (not mixed: lead times are drawn in the simulation). ``short`` and ``long`` start now; ``leads`` are days
+    from now to delivery, with probabilities; the order is placed ``offset`` days from now (the simulation starts
+    on the order day and the expected demand until then is added). ``seed`` one per series
+    (``series_seed(unique_id)``); ``daily_means`` the point forecast per day from now (its weekday pattern is kept,
+    its level scaled to the window's implied mean; none: flat); ``schedule`` the supplier's order days from the
+    order day (none: an order every ``review_days``)."""
     phi, kappa2 = spread_parameters(short=short, long=long)
     schedule = schedule or Schedule.every(review_days)
     total, days = implied_mean(long), max(long_days, 1)
-    profile = np.full(1, total / days)
+    offset = min(max(offset, 0), days - 1)
+    daily = np.full(days, total / days)
     if daily_means is not None and len(daily_means) > 0:
-        shape = np.resize(np.maximum(np.asarray(daily_means, dtype=float), 0.0), max(days, schedule.period))
+        shape = np.resize(np.maximum(np.asarray(daily_means, dtype=float), 0.0), max(days, offset + schedule.period))
         if shape[:days].sum() > 0:
-            profile = shape * total / shape[:days].sum()
-    return lost_sales_level(
-        daily_means=profile,
+            daily = shape * total / shape[:days].sum()  # the point forecast, levelled to the calibrated mean
+    ahead = float(daily[:offset].sum())  # expected demand between now and the order day
+    # The weekday pattern of one period from the order day, scaled so that the order's own window (order day to
+    # the next delivery) holds its calibrated demand: a trend or a promotion within the window raises the level.
+    pattern = daily[offset : offset + schedule.period]
+    own = np.resize(pattern, days - offset).sum()
+    pattern = pattern * (total - ahead) / own if own > 0 else np.full(1, (total - ahead) / (days - offset))
+    level = lost_sales_level(
+        daily_means=pattern,
         phi=phi,
         kappa2=kappa2,
-        leads=leads,
+        leads=[(max(lt - offset, 1), p) for lt, p in leads],
         schedule=schedule,
         target=target,
-        hint=long.quantile(target),
+        hint=max(long.quantile(target) - ahead, 0.0),
         seed=seed,
     )
+    return ahead + level

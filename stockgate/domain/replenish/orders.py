@@ -17,6 +17,8 @@ import pandas as pd
 from stockgate.domain.contracts import parse_order_days
 from stockgate.domain.drafts import Confidence, POLine, PurchaseOrder
 from stockgate.domain.replenish.line import PlannedLine
+from stockgate.domain.replenish.rounding import RoundingStep
+from stockgate.domain.replenish.wording import count
 from stockgate.errors import PlanningError
 
 _RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
@@ -52,14 +54,20 @@ class SupplierTerms:
 
     def review_schedule(self, order_date: date) -> tuple[tuple[int, ...], int]:
         """Days after ``order_date`` of the orders of one repeating period (starting with 0), and the period (days):
-        the order days actually used, given the review period, until the weekday repeats."""
-        offsets, day = [0], order_date
-        while True:
+        the order days actually used, given the review period, until the weekday repeats. When the sequence never
+        comes back to this weekday (Mon/Wed/Fri with a 3-day review from a Wednesday: Mon, Fri, Mon...), the
+        order is treated as repeating every ``review_days(order_date)``."""
+        offsets, day, seen = [0], order_date, {order_date.weekday()}
+        for _ in range(7):
             day += timedelta(days=self.review_days(day))
             gap = (day - order_date).days
             if day.weekday() == order_date.weekday():
                 return tuple(offsets), gap
+            if day.weekday() in seen:
+                break
+            seen.add(day.weekday())
             offsets.append(gap)
+        return (0,), self.review_days(order_date)
 
 
 def _number(value: object, default: float | None) -> float | None:
@@ -101,11 +109,18 @@ def lowest_confidence(grades: Iterable[Confidence]) -> Confidence:
     return min(grades, key=lambda g: _RANK[g], default="high")
 
 
+NEEDS_A_PERSON = frozenset({"new_item", "no_forecast", "unusual_quantity"})
+"""Line flags that make the whole order's confidence low (a person must look at the line)."""
+
+
 def order_confidence(lines: Sequence[POLine]) -> Confidence:
-    """The grade that at least half of the order's value reaches (the value-weighted median of the lines to buy);
-    the lowest line grade when nothing is bought. One doubtful small line does not mark a whole order low: its
-    own grade and flags say so on the line."""
+    """The grade that at least half of the order's value reaches (the value-weighted median of the lines to buy),
+    but ``low`` when any line to buy needs a person's check (``new_item``, ``no_forecast``, ``unusual_quantity``:
+    such an order must never pass a ``min_confidence`` auto-approval rule); the lowest line grade when nothing is
+    bought. A line merely forecast with less confidence does not mark a whole order low: its own grade says so."""
     bought = sorted((ln for ln in lines if ln.quantity > 0), key=lambda ln: _RANK[ln.confidence])
+    if any(NEEDS_A_PERSON.intersection(ln.flags) for ln in bought):
+        return "low"
     total = sum(ln.line_cost for ln in bought)
     if total <= 0:
         return lowest_confidence(ln.confidence for ln in lines)
@@ -125,10 +140,15 @@ def build_order(
     flags = sorted({f for ln in lines for f in ln.flags})
     ordered = sum(1 for ln in lines if ln.quantity > 0)
     summary = f"{ordered} of {len(lines)} lines to order, delivery {first.delivery_date:%a %d %b}."
-    if ordered == 0 and any("budget_cut" in ln.flags for ln in lines):
+    cut = [ln for ln in lines if "budget_cut" in ln.flags]
+    if ordered == 0 and cut:
+        scopes = sorted(
+            {s.scope for ln in cut for s in ln.rounding_steps if isinstance(s, RoundingStep) and s.kind == "budget_cut"}
+        )
+        where = " and ".join(f"the {s} budget ({'planning file' if s == 'run' else 'suppliers file'})" for s in scopes)
         summary = (
-            f"Nothing to order: the budget cut every line ({len(lines)}); raise the budget in the suppliers file "
-            "or the planning file to order."
+            f"Nothing to order: {where or 'the budget'} cut all {count(len(cut), 'line')} it touched to zero; "
+            "raise it to order."
         )
     at_risk = sorted(
         (str(p.facts["stockout_date"]), p.name or p.sku, p.location) for p in po_lines if p.facts.get("stockout_date")

@@ -25,6 +25,7 @@ from stockgate.domain.replenish.inputs import build_lines
 from stockgate.domain.replenish.line import PlannedLine
 from stockgate.domain.replenish.orders import SupplierTerms, build_order, group_by_supplier, supplier_terms
 from stockgate.domain.replenish.policy import ServiceMeasure, quantile_grid
+from stockgate.domain.replenish.position import project_stock, stockout_day
 from stockgate.domain.replenish.reasons import StockFacts, explain, grade_confidence, stock_facts
 from stockgate.domain.replenish.rounding import RoundingStep, round_order
 from stockgate.domain.replenish.windows import (
@@ -35,6 +36,7 @@ from stockgate.domain.replenish.windows import (
     request_for,
     windows_frame,
 )
+from stockgate.domain.replenish.wording import count
 from stockgate.errors import PlanningError
 
 
@@ -177,8 +179,8 @@ def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measur
     ln.need = ln.order_up_to - ln.position - ln.lost_before_delivery
     if ln.lost_before_delivery >= 0.5 and ln.need > 0:
         ln.reasons.append(
-            f"Stock runs short before this delivery arrives: about {ln.lost_before_delivery:,.0f} units of demand "
-            "until then cannot be served and are lost, so the order does not replace them."
+            f"Stock runs short before this delivery arrives: about {count(ln.lost_before_delivery, 'unit')} of "
+            "demand until then cannot be served and are lost, so the order does not replace them."
         )
     # What sells before expiry, less what is left at delivery (in a shop: position less the demand it can serve).
     shelf_demand = None if req.shelf is None else table.get(ln.unique_id, req.start, req.shelf).mean
@@ -191,9 +193,12 @@ def _size_one(ln: PlannedLine, *, req: WindowRequest, table: WindowTable, measur
 
 
 def _budget_line(ln: PlannedLine) -> BudgetLine:
-    """The cut rule's view of a line: days until it runs out without this order (open orders counted on their due
-    day; never within the forecast = infinite) and days until the next order's delivery."""
-    stockout = stock_facts(ln).stockout_index
+    """The cut rule's view of a line: days until it runs out without this order if every day sells at the high end
+    of its forecast (P90; open orders counted on their due day; never within the forecast = infinite), and days
+    until the next order's delivery."""
+    busy = ln.daily_high if len(ln.daily_high) == len(ln.daily_mean) else ln.daily_mean
+    stock = project_stock(start=ln.on_hand - ln.backorders, daily_demand=busy, arrivals=ln.arrivals(with_order=False))
+    stockout = stockout_day(stock)
     return BudgetLine(
         key=ln.unique_id,
         quantity=ln.quantity,
@@ -206,7 +211,7 @@ def _budget_line(ln: PlannedLine) -> BudgetLine:
     )
 
 
-def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
+def _cut(lines: list[PlannedLine], *, budget: float | None, what: str, currency: str) -> None:
     changed = cut_to_budget([_budget_line(ln) for ln in lines], budget=budget)
     for ln in lines:
         if ln.unique_id in changed:
@@ -221,6 +226,7 @@ def _cut(lines: list[PlannedLine], *, budget: float | None, what: str) -> None:
                     moq=ln.moq,
                     budget=budget,
                     scope=what,
+                    currency=currency,
                 )
             )
 
@@ -232,7 +238,8 @@ def _apply_budgets(
     never added up); returns a note per supplier the run budget cannot cover."""
     notes: list[str] = []
     for supplier_id, group in group_by_supplier(lines).items():
-        _cut(group, budget=terms[supplier_id].budget, what=f"supplier {supplier_id}")
+        terms_of = terms[supplier_id]
+        _cut(group, budget=terms_of.budget, what=f"supplier {supplier_id}", currency=terms_of.currency)
     if run_budget is None:
         return notes
     other = sorted({ln.supplier_id for ln in lines if terms[ln.supplier_id].currency != currency and ln.quantity > 0})
@@ -241,7 +248,8 @@ def _apply_budgets(
             f"The run budget of {run_budget:,.2f} {currency} does not cover supplier {supplier_id}, whose orders are "
             f"in {terms[supplier_id].currency}; give that supplier its own budget in the suppliers file."
         )
-    _cut([ln for ln in lines if terms[ln.supplier_id].currency == currency], budget=run_budget, what="run")
+    covered = [ln for ln in lines if terms[ln.supplier_id].currency == currency]
+    _cut(covered, budget=run_budget, what="run", currency=currency)
     return notes
 
 

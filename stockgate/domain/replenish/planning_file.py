@@ -2,15 +2,14 @@
 
 A YAML mapping (every key optional; docs/replenishment.md "Configuring the plan" documents each, and
 docs/examples/planning.yaml is a full example). Unknown keys are refused, so a typo never silently leaves a default
-in place. ``STOCKGATE_PLANNING_FILE`` names the file; without one the embedded defaults apply.
+in place. ``STOCKGATE_PLANNING_FILE`` names the file (read by ``stockgate.services.planning_config``); without one
+the embedded defaults apply.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from stockgate.domain.replenish.classes import DEFAULT_TARGETS, ServiceLevels
@@ -32,7 +31,7 @@ class PlanningFile(BaseModel):
     xyz_cv: tuple[float, float] = (0.5, 1.0)
     class_lookback_days: int = Field(default=364, ge=28)
     run_budget: float | None = Field(default=None, ge=0)
-    run_budget_currency: str | None = None
+    run_budget_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
     min_history_days: int = Field(default=56, ge=0)
     unusual_factor: float = Field(default=2.5, gt=1)
     price_change: float = Field(default=0.10, gt=0)
@@ -48,6 +47,11 @@ class PlanningFile(BaseModel):
         if wrong:
             raise ValueError(f"targets must be between 0.5 and 0.999, not {wrong}")
         return {**DEFAULT_TARGETS, **value}
+
+    @field_validator("run_budget_currency")
+    @classmethod
+    def _upper_currency(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
 
     @model_validator(mode="after")
     def _ordered_bounds(self) -> PlanningFile:
@@ -98,17 +102,3 @@ def parse_planning(data: Any, *, source: str, currency: str) -> PlanConfig:
             f"Planning file {source} is invalid: " + "; ".join(problems) + ".",
             hint="See docs/replenishment.md, section 'Configuring the plan', for every field.",
         ) from None
-
-
-def load_planning(path: Path | str | None, *, currency: str) -> PlanConfig:
-    """The planning file at ``path``, or the defaults when ``path`` is None."""
-    if path is None:
-        return parse_planning({}, source="(defaults)", currency=currency)
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"Planning file {path} does not exist.", hint="Set STOCKGATE_PLANNING_FILE or fix it.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Planning file {path} is not valid YAML: {exc}") from None
-    return parse_planning(data, source=str(path), currency=currency)

@@ -36,6 +36,7 @@ class RoundingStep:
     sellable: float | None = None
     budget: float | None = None
     scope: str = ""
+    currency: str = ""
 
     @property
     def packs(self) -> int:
@@ -139,7 +140,7 @@ def _nothing_sells(step: RoundingStep) -> str:
 
 
 def _budget_cut(step: RoundingStep) -> str:
-    amount = "" if step.budget is None else f" of {step.budget:,.2f}"
+    amount = "" if step.budget is None else f" of {step.budget:,.2f} {step.currency}".rstrip()
     return (
         f"cut from {number(step.before)} to {count(step.after, 'unit')} because the {step.scope} budget{amount} binds "
         "(lines whose stock lasts until the next delivery, then the lowest service class, are cut first)"

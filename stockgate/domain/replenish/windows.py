@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from stockgate.domain.replenish.demand import DemandForecast, quantile_column
 from stockgate.domain.replenish.line import PlannedLine
-from stockgate.domain.replenish.lost_sales import DailyMeans, Schedule, lost_sales_order_up_to, series_seed
 from stockgate.domain.replenish.orders import SupplierTerms
 from stockgate.domain.replenish.policy import ServiceMeasure, WindowDemand, lead_time_scenarios, mix, order_up_to
+
+if TYPE_CHECKING:
+    from stockgate.domain.replenish.lost_sales import DailyMeans, Schedule
 
 
 @dataclass(frozen=True)
@@ -30,12 +33,15 @@ class WindowRequest:
     before_delivery: list[tuple[int, float]]
     shelf: int | None
     schedule: Schedule | None = None
+    offset: int = 0
 
 
 def request_for(
     line: PlannedLine, *, terms: SupplierTerms, cutoff: date, scenarios: int, shelf_life_days: float | None
 ) -> WindowRequest:
     """Window lengths (days) and probabilities for one line, with lead-time scenarios when the spread is known."""
+    from stockgate.domain.replenish.lost_sales import Schedule  # on first use: it loads scipy
+
     start = max((line.first_day - cutoff).days - 1, 0)
     offset = (line.order_date - line.first_day).days
     leads = lead_time_scenarios(terms.lead_time_mean_days, terms.lead_time_std_days, n=scenarios)
@@ -46,6 +52,7 @@ def request_for(
         before_delivery=[(max(offset + lt, 1), p) for lt, p in leads],
         shelf=shelf,
         schedule=Schedule(*terms.review_schedule(line.order_date)),
+        offset=offset,
     )
 
 
@@ -79,6 +86,8 @@ def protection_level(
     if measure != "fill_rate":
         level = order_up_to(protection=protection, before_delivery=before, service_level=service_level, measure=measure)
         return level, protection, before
+    from stockgate.domain.replenish.lost_sales import lost_sales_order_up_to, series_seed  # loads scipy
+
     long_days, short_days = most_likely(req.protection), most_likely(req.before_delivery)
     level = lost_sales_order_up_to(
         short=table.get(unique_id, req.start, short_days),
@@ -90,6 +99,7 @@ def protection_level(
         seed=series_seed(unique_id),
         daily_means=daily_means,
         schedule=req.schedule,
+        offset=req.offset,
     )
     return level, protection, before
 
