@@ -10,26 +10,24 @@ put the average above the P90, the band is widened to the average so the line ne
 panel: projected end-of-day stock with and without this order (unmet demand is lost, so stock stops at zero) until
 a week after the protection window, and the reorder point (demand until delivery at the service level). Both
 vertical axes start at zero and span at least one unit, so a line of zeros is not blown up to +-0.04.
-Uses matplotlib's Agg backend (no display needed) and closes every figure it opens.
+Uses matplotlib's Agg backend (no display needed) and closes every figure it opens. matplotlib is imported when the
+first chart is drawn, not with this module: the flows import it, and a resumed run draws no chart.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
 
 from stockgate.domain.replenish.line import PlannedLine
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 SIZE_IN = (4.0, 2.5)
 DPI = 200
@@ -50,6 +48,14 @@ def chart_file_name(*, location: str, sku: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{location}_{sku}") + ".png"
 
 
+@functools.cache
+def _use_agg() -> None:
+    """Select the Agg backend once, before pyplot is first imported here."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 def _legend_above(ax: Axes) -> None:
     """The panel's legend in one row just above it, so it never covers a line."""
     ax.legend(
@@ -67,6 +73,8 @@ def _legend_above(ax: Axes) -> None:
 
 def _y_from_zero(ax: Axes, *series: np.ndarray | float, headroom: float = 1.1) -> None:
     """Start the axis at zero and span at least one unit, with whole-number ticks."""
+    from matplotlib.ticker import MaxNLocator
+
     peak = max((float(np.nanmax(s)) for s in series if np.size(s)), default=0.0)
     ax.set_ylim(0, max(peak, 1.0) * headroom)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True, min_n_ticks=2))
@@ -87,6 +95,8 @@ def _demand_panel(ax: Axes, line: PlannedLine, days: pd.DatetimeIndex) -> None:
 
 
 def _stock_panel(ax: Axes, line: PlannedLine, days: pd.DatetimeIndex) -> None:
+    import matplotlib.dates as mdates
+
     start, demand = line.on_hand - line.backorders, line.daily_mean[: len(days)]
     x, without = _lost_sales_stock(start, demand, line.arrivals(with_order=False), days)
     x_order, with_order = _lost_sales_stock(start, demand, line.arrivals(with_order=True), days)
@@ -125,6 +135,8 @@ def _stock_panel(ax: Axes, line: PlannedLine, days: pd.DatetimeIndex) -> None:
 
 def _open_order_label(ax: Axes, line: PlannedLine, when: pd.DatetimeIndex, without: np.ndarray) -> None:
     """Name the jump an open order makes on its due day ('+10 on order')."""
+    import matplotlib.dates as mdates
+
     due = pd.Timestamp(line.on_order_due) if line.on_order > 0 and line.on_order_due else None
     if due is None or not when[0] <= due < when[-1]:
         return
@@ -175,6 +187,10 @@ def _title(ax: Axes, line: PlannedLine) -> None:
 
 def render_line_chart(line: PlannedLine, path: Path) -> Path:
     """Write the chart of one line to ``path`` (PNG, written to a temporary name first) and return the path."""
+    _use_agg()
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
     n = min(len(line.daily_mean), line.window_days + AFTER_WINDOW_DAYS)
     days = pd.date_range(pd.Timestamp(line.first_day), periods=n, freq="D")
     fig, (top, bottom) = plt.subplots(2, 1, figsize=SIZE_IN, dpi=DPI, sharex=True, height_ratios=(1, 1.25))

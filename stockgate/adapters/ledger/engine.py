@@ -10,17 +10,17 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from stockgate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 7_406_170_501
@@ -83,6 +83,9 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
 
 @lru_cache(maxsize=1)
 def _config_and_head() -> tuple[Config, str | None]:
+    from alembic.config import Config  # on first use: alembic is slow to import
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config, ScriptDirectory.from_config(config).get_current_head()
@@ -101,6 +104,8 @@ def is_current(engine: Engine) -> bool:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply the packaged Alembic migrations up to ``revision`` in one transaction (Postgres: under a lock)."""
+    from alembic import command
+
     config, _ = _config_and_head()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
@@ -111,6 +116,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Undo migrations down to ``revision`` (``base`` = empty database); for operators and migration tests."""
+    from alembic import command
+
     config, _ = _config_and_head()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

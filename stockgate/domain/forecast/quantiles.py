@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 WINDOW_LENGTHS = (2, 4, 7, 14, 28, 56)
@@ -78,6 +77,8 @@ def gamma_quantiles(mean: np.ndarray, var: np.ndarray, qs: Sequence[float]) -> d
     pos = mean > 1e-9
     shape = np.where(pos, mean**2 / var, 1.0)
     scale = np.where(pos, var / np.where(pos, mean, 1.0), 1.0)
+    from scipy import stats  # on first use: scipy.stats is slow to import
+
     return {q: np.where(pos, stats.gamma.ppf(q, shape, scale=scale), 0.0) for q in qs}
 
 
@@ -205,6 +206,8 @@ def _calibrate_window(
     base = phi[rows] * total + kappa * (total**2 - squares)
     base = np.maximum(base, 1e-12)
     lo, hi = np.log(0.02), np.log(20.0)
+
+    from scipy import stats  # on first use: scipy.stats is slow to import
 
     def pit(log_factor: float) -> np.ndarray:
         var = np.exp(log_factor) * base

@@ -13,7 +13,6 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 
 class DemandForecast(Protocol):
@@ -54,6 +53,8 @@ class PoissonDemand:
 
     def predict(self, h: int, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
         """Daily means and exact Poisson quantiles for ``h`` days after the cutoff."""
+        from scipy import stats  # on first use: scipy.stats is slow to import
+
         rows = []
         for uid in self.means:
             mu = self.daily_means(uid, 0, h)
@@ -65,6 +66,8 @@ class PoissonDemand:
 
     def predict_window(self, windows: pd.DataFrame, quantiles: Sequence[float]) -> pd.DataFrame:
         """Exact quantiles of the summed demand (a sum of Poisson variables is Poisson)."""
+        from scipy import stats
+
         out = windows[["unique_id", "start", "length"]].copy()
         out["mean"] = [
             float(self.daily_means(uid, int(s), int(n)).sum())

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 ServiceMeasure = Literal["cycle", "fill_rate", "fill_rate_backorder"]
 
@@ -98,6 +97,8 @@ def lead_time_scenarios(mean_days: float, std_days: float, *, n: int = 15) -> li
     step = max(1, math.ceil((hi - lo + 1) / n))
     days = np.arange(lo, hi + 1, step)
     edges = np.concatenate([[-np.inf], (days[:-1] + days[1:]) / 2, [np.inf]])
+    from scipy import stats  # on first use: scipy.stats is slow to import
+
     probs = np.diff(stats.norm.cdf((edges - mean_days) / std_days))
     return [(int(d), float(p)) for d, p in zip(days, probs, strict=True) if p > 1e-9]
 
