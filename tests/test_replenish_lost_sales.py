@@ -143,4 +143,3 @@ def test_an_order_placed_later_is_simulated_from_its_order_day() -> None:
         short=_poisson_window(40.0), long=_poisson_window(110.0), long_days=11, leads=[(4, 1.0)], **common
     )
     assert later == pytest.approx(30.0 + from_order_day, rel=0.015)
-
