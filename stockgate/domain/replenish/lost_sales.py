@@ -112,7 +112,6 @@ def lost_sales_level(
     cycles: int = 10,
     seed: int = 0,
     net_of_lost: bool = True,
-    refit_days: int = 7,
 ) -> float:
     """Level (units) of today's order whose simulated lost-sales fill rate over the schedule is ``target``.
 
@@ -120,9 +119,7 @@ def lost_sales_level(
     (one value: the same every day); ``hint`` a starting level; ``seed`` should differ between series
     (``series_seed``), so that simulation noise does not add up over a plan. With ``net_of_lost`` each simulated
     order is, like the planner's, the level less the position less the demand expected to be lost before it
-    arrives (E[(D_L - position)+]), so the level is the one that rule needs. Daily demand carries the Poisson-like
-    noise (``phi``); the forecast's level error (variance ``kappa2``) moves the orders placed from one forecast and
-    is drawn anew every ``refit_days`` (the forecast is refit weekly), instead of following a path for good."""
+    arrives (E[(D_L - position)+]), so the level is the one that rule needs."""
     period = schedule.period
     profile = np.resize(np.maximum(np.asarray(daily_means, dtype=float), 0.0), period)
     if profile.sum() <= 0:
@@ -140,14 +137,10 @@ def lost_sales_level(
     slot = np.full(days, -1)
     for k, offset in enumerate(schedule.reviews):
         slot[offset::period] = k
-    # The forecast's level error: each refit's forecast is off by a factor g (mean 1, variance kappa2; stratified,
-    # shuffled per refit), so the orders placed from it aim at (g - 1) x their window's demand too much or too little.
-    blocks = -(-days // max(refit_days, 1))
-    error = np.zeros((paths, blocks))
+    g = np.ones((paths, 1))
     if kappa2 > 1e-9:
-        strata = stats.gamma.ppf((np.arange(paths) + 0.5) / paths, 1 / kappa2, scale=kappa2) - 1.0
-        error = np.stack([rng.permutation(strata) for _ in range(blocks)], axis=1)
-    shape = np.maximum(np.resize(profile, days)[None, :] / phi, 1e-9)
+        g = stats.gamma.ppf((np.arange(paths) + 0.5) / paths, 1 / kappa2, scale=kappa2).reshape(paths, 1)
+    shape = np.maximum(np.resize(profile, days)[None, :] * g / phi, 1e-9)
     demand = rng.gamma(shape, phi, size=(paths, days))
     lead = rng.choice(lead_days, p=probs, size=(paths, int((slot >= 0).sum())))
     base = max(hint, float(window[0]))
@@ -165,7 +158,6 @@ def lost_sales_level(
             slot=slot,
             warmup=warmup,
             shortfall=shortfall,
-            aim=(np.repeat(error, max(refit_days, 1), axis=1)[:, :days], window),
         )
         if fill.max() >= target:
             break
@@ -203,12 +195,10 @@ def _simulate(
     slot: np.ndarray,
     warmup: int,
     shortfall: tuple[np.ndarray, np.ndarray] | None = None,
-    aim: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Fill rate per column of ``levels`` (orders x grid) of a lost-sales system ordering on the days whose
     ``slot`` (an order of the schedule, -1 = no order) is set, for all paths at once; with ``shortfall``
-    (``_shortfall_tables``) each order leaves out the demand expected to be lost before it arrives; with ``aim``
-    (forecast error per path and day, window demand per order) each order's level is moved by error x window."""
+    (``_shortfall_tables``) each order leaves out the demand expected to be lost before it arrives."""
     paths, days = demand.shape
     grid = levels.shape[1]
     on_hand = np.broadcast_to(levels[0], (paths, grid)).copy()
@@ -224,8 +214,6 @@ def _simulate(
         if slot[t] >= 0:
             position = on_hand + on_order
             qty = levels[slot[t]] - position
-            if aim is not None:
-                qty = qty - aim[0][:, t : t + 1] * aim[1][slot[t]]  # demand g x forecast: aim that much lower
             if shortfall is not None:
                 qty -= np.interp(position, shortfall[0], shortfall[1][slot[t]])
             qty = np.maximum(qty, 0.0)
