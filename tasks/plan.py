@@ -63,9 +63,21 @@ def plan_orders(
         previous_costs=previous_costs,
     )
     publish_table("purchase-orders", _order_rows(plan.orders), "Purchase-order drafts, one per supplier.")
+    publish_markdown("purchase-order-notes", plan_notes_markdown(plan), "What the plan left out or could not do.")
     for note in plan.notes:
         log.warning("Plan note: %s", note)
     return plan
+
+
+def plan_notes_markdown(plan: Plan) -> str:
+    """The plan's notes (budgets it could not apply) and the items it left out, as a short markdown list."""
+    parts = ["# Plan notes", ""]
+    parts += [f"- {note}" for note in plan.notes] or ["- No budget or currency notes."]
+    if plan.skipped:
+        parts += ["", f"## Left out ({len(plan.skipped)})", ""] + [f"- {item}" for item in plan.skipped[:50]]
+        if len(plan.skipped) > 50:
+            parts.append(f"- ... and {len(plan.skipped) - 50} more")
+    return "\n".join(parts) + "\n"
 
 
 @task(name="validate-purchase-orders")

@@ -86,3 +86,16 @@ def test_run_budget_covers_only_orders_in_its_currency() -> None:
 
 def test_budget_currency_is_upper_cased() -> None:
     assert parse_planning({"run_budget_currency": "usd"}, source="p", currency="EUR").run_budget_currency == "USD"
+
+
+def test_plan_notes_list_the_uncovered_supplier_and_skipped_items() -> None:
+    """The notes artifact names the supplier the run budget cannot cover and the discontinued item left out."""
+    from tasks.plan import plan_notes_markdown
+
+    suppliers = suppliers_frame()
+    suppliers["currency"] = ["EUR", "USD"]
+    plan = make_plan(suppliers=suppliers, config=PlanConfig(run_budget=1.0, run_budget_currency="EUR"))
+    text = plan_notes_markdown(plan)
+    assert "SUP2" in text and "USD" in text
+    assert "Left out" in text and "D" in text
+    assert "No budget or currency notes." in plan_notes_markdown(make_plan())

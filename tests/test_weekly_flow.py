@@ -70,7 +70,8 @@ def test_weekly_flow_pauses_is_decided_by_cli_and_commits_to_files(
 
 ARTIFACT_KEYS = {
     "replenish-progress", "input-validation", "input-validation-data-docs", "forecast-summary",
-    "forecast-summary-accuracy", "forecast-summary-notes", "purchase-orders", "purchase-order-lines",
+    "forecast-summary-accuracy", "forecast-summary-notes", "purchase-orders", "purchase-order-notes",
+    "purchase-order-lines",
     "approval-outcomes", "approval-decisions", "committed-orders",
 }  # fmt: skip
 
