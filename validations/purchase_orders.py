@@ -26,77 +26,47 @@ edit_ratio                  quantity / the machine's proposed quantity (empty wh
 mistake, worded for a buyer (PO, SKU, location, the field and its value, the rule and the fix), and
 ``failure_message()``, one paragraph of the critical ones. The approvals engineer re-validates an edited order
 with the same entry point: ``validate_purchase_orders([edited_order], catalog=..., suppliers=...)``.
+
+The result types and ``draft_problems`` live in ``validations.purchase_order_problems``, the wording of each
+rule in ``validations.purchase_order_wording``; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from dataclasses import field as dataclass_field
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stockgate.domain.drafts import PurchaseOrder
-from validations.outcomes import ExpectationOutcome, Severity, SuiteResult
+from validations.outcomes import SuiteResult
+from validations.purchase_order_problems import MESSAGE_LIMIT, DraftProblem, DraftValidation, draft_problems
+from validations.purchase_order_wording import LINE_RULES, ORDER_RULES, Row, Wording
+
+__all__ = [
+    "LINE_COLUMNS",
+    "LINE_RULES",
+    "MESSAGE_LIMIT",
+    "NUMBER_FIELDS",
+    "ORDER_RULES",
+    "REQUIRED_NUMBERS",
+    "SUITE",
+    "DraftProblem",
+    "DraftValidation",
+    "Row",
+    "Wording",
+    "draft_problems",
+    "lines_frame",
+    "purchase_order_frame",
+    "validate_purchase_orders",
+]
 
 SUITE = "purchase_orders"
 LINE_COLUMNS = ("sku", "location", "quantity", "pack_size", "moq", "unit_cost", "line_cost", "proposed_quantity")
 NUMBER_FIELDS = ("quantity", "pack_size", "moq", "unit_cost", "line_cost", "proposed_quantity")
 REQUIRED_NUMBERS = ("pack_size", "moq", "unit_cost", "line_cost")  # quantity has its own not-null rule
-MESSAGE_LIMIT = 10
-
-
-@dataclass(frozen=True)
-class DraftProblem:
-    """One mistake on the drafts, worded for a buyer.
-
-    ``po_id``/``sku``/``location`` say where (``sku`` and ``location`` are None for an order-level rule such as
-    the total or the supplier budget, ``po_id`` too for the run budget); ``field`` and ``value`` what is wrong;
-    ``message`` the whole sentence, naming the rule and the fix; ``rows`` the line numbers in
-    ``purchase_order_lines.csv``.
-    """
-
-    severity: Severity
-    po_id: str | None
-    sku: str | None
-    location: str | None
-    field: str
-    value: Any
-    message: str
-    rows: list[int] = dataclass_field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DraftValidation(SuiteResult):
-    """The ``purchase_orders`` suite result plus its failures as buyer-readable problems (critical first)."""
-
-    problems: list[DraftProblem] = dataclass_field(default_factory=list)
-
-    @property
-    def critical_problems(self) -> list[DraftProblem]:
-        """Problems that block approval."""
-        return [p for p in self.problems if p.severity == "critical"]
-
-    @property
-    def warning_problems(self) -> list[DraftProblem]:
-        """Problems worth a second look that do not block approval."""
-        return [p for p in self.problems if p.severity == "warning"]
-
-    def failure_message(self, *, limit: int = MESSAGE_LIMIT) -> str:
-        """One paragraph naming every critical problem (the first ``limit``), or "" when nothing blocks approval."""
-        problems = self.critical_problems
-        if not problems:
-            return ""
-        count = len(problems)
-        head = (
-            f"The purchase-order drafts cannot go for approval until {count} problem"
-            f"{' is' if count == 1 else 's are'} fixed:"
-        )
-        more = f" ...and {count - limit} more (the full list is in the validation result)." if count > limit else ""
-        return " ".join([head, *(p.message for p in problems[:limit])]) + more
 
 
 def _as_dict(order: PurchaseOrder | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -217,288 +187,3 @@ def validate_purchase_orders(
     result = run_suite(SUITE, frame, row_id_column="_row")
     base = {f.name: getattr(result, f.name) for f in fields(SuiteResult)}
     return DraftValidation(**base, problems=draft_problems(result, frame))
-
-
-# --- wording -------------------------------------------------------------------------------------------------
-
-Row = pd.Series
-Wording = Callable[[Row], tuple[str, Any, str]]  # -> (field, value, what is wrong and how to fix it)
-
-
-def draft_problems(result: SuiteResult, frame: pd.DataFrame) -> list[DraftProblem]:
-    """One problem per mistake: per line for line rules, per order for order rules, once for the run budget.
-
-    Critical problems come first; a second failure of the same field on the same line is left out (the first
-    rule that fails says it: a negative 12.5 units is reported as negative, not also as a fraction).
-    """
-    by_row = frame.set_index("_row", drop=False)
-    problems: list[DraftProblem] = []
-    seen: set[tuple[Any, ...]] = set()
-    for outcome in sorted(result.outcomes, key=lambda o: o.severity != "critical"):
-        if outcome.passed:
-            continue
-        for problem in _outcome_problems(outcome, by_row):
-            key = (tuple(problem.rows), problem.field)
-            if problem.sku is not None and key in seen:
-                continue
-            seen.add(key)
-            problems.append(problem)
-    return problems
-
-
-def _outcome_problems(outcome: ExpectationOutcome, by_row: pd.DataFrame) -> list[DraftProblem]:
-    rows = [r for r in outcome.failing_rows if r in by_row.index]
-    if outcome.error or not rows:
-        why = outcome.description.rstrip(".")
-        text = f"could not be checked ({outcome.error})" if outcome.error else "failed"
-        return [DraftProblem(outcome.severity, None, None, None, str(outcome.column), None, f"{why}: {text}.")]
-    lines = by_row.loc[rows]
-    kind, column = outcome.expectation.removeprefix("expect_"), str(outcome.column)
-    if kind == "compound_columns_to_be_unique":
-        same_line = lines.groupby([lines["sku"].astype(str), lines["location"].astype(str)], sort=False)
-        return [_line_problem(outcome, group, _duplicate(group)) for _, group in same_line]
-    if column in ORDER_RULES:
-        same_order = lines.groupby(lines["po_id"].astype(str), sort=False)
-        return [_order_problem(outcome, group, ORDER_RULES[column](group.iloc[0])) for _, group in same_order]
-    if column == "run_budget_headroom":
-        return [_run_problem(outcome, lines)]
-    wording = LINE_RULES.get((kind, column), _generic(outcome))
-    return [_line_problem(outcome, by_row.loc[[r]], wording(by_row.loc[[r]].iloc[0])) for r in rows]
-
-
-def _line_problem(outcome: ExpectationOutcome, lines: pd.DataFrame, said: tuple[str, Any, str]) -> DraftProblem:
-    """``PO-1, SKU A at S01: <said>`` for the line(s) of one SKU at one location."""
-    first = lines.iloc[0]
-    po_id, sku, location = _text(first["po_id"]), _text(first["sku"]), _text(first["location"])
-    field_name, value, text = said
-    rows = [int(r) for r in lines["_row"]]
-    message = f"{po_id}, SKU {sku} at {location}: {text}"
-    return DraftProblem(outcome.severity, po_id, sku, location, field_name, value, message, rows)
-
-
-def _order_problem(outcome: ExpectationOutcome, lines: pd.DataFrame, said: tuple[str, Any, str]) -> DraftProblem:
-    """``PO-1 (whole order, 3 lines): <said>``."""
-    po_id = _text(lines["po_id"].iloc[0])
-    field_name, value, text = said
-    rows = [int(r) for r in lines["_row"]]
-    message = f"{po_id} (whole order, {len(rows)} line{'s' if len(rows) != 1 else ''}): {text}"
-    return DraftProblem(outcome.severity, po_id, None, None, field_name, value, message, rows)
-
-
-def _run_problem(outcome: ExpectationOutcome, lines: pd.DataFrame) -> DraftProblem:
-    """All orders together over the run budget: names every order."""
-    row = lines.iloc[0]
-    orders = list(dict.fromkeys(_text(p) for p in lines["po_id"]))
-    over = float(row["run_total"]) - float(row["run_budget"])
-    message = (
-        f"Orders {', '.join(orders)} together total {_money(row['run_total'], row)}, {_money(over, row)} over the "
-        f"run budget of {_money(row['run_budget'], row)}; reduce quantities or raise the run budget."
-    )
-    rows = [int(r) for r in lines["_row"]]
-    return DraftProblem(
-        outcome.severity, None, None, None, "total_cost", round(float(row["run_total"]), 2), message, rows
-    )
-
-
-def _duplicate(group: pd.DataFrame) -> tuple[str, Any, str]:
-    orders = list(dict.fromkeys(_text(p) for p in group["po_id"]))
-    where = "this order" if len(orders) == 1 else "orders " + " and ".join(orders)
-    quantities = ", ".join(_qty(q) for q in group["quantity"])
-    return (
-        "sku",
-        _text(group["sku"].iloc[0]),
-        f"this item and location are listed {len(group)} times on {where} (quantities {quantities}), so they "
-        "would be ordered more than once; keep one line with the quantity you want and delete the others.",
-    )
-
-
-def _text(value: Any) -> str:
-    return "?" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _qty(value: Any) -> str:
-    """40.0 -> ``40``; 36.5 -> ``36.5``; NaN -> ``?``."""
-    if value is None or not math.isfinite(float(value)):
-        return "?"
-    return f"{float(value):g}" if float(value) != int(value) else str(int(value))
-
-
-def _money(value: Any, row: Row) -> str:
-    currency = _text(row["currency"]) if row.get("currency") is not None else ""
-    return f"{float(value):,.2f} {currency}".strip() if value is not None and math.isfinite(float(value)) else "?"
-
-
-def _packs(row: Row) -> tuple[int, int]:
-    """The catalog pack size and the smallest whole-pack quantity that meets the catalog minimum."""
-    pack = int(row["catalog_pack_size"]) if row["catalog_pack_size"] > 0 else 1
-    moq = float(row["catalog_moq"]) if math.isfinite(row["catalog_moq"]) else 0.0
-    return pack, pack * max(1, math.ceil(moq / pack))
-
-
-def _choices(row: Row) -> str:
-    """``36 or 48 units`` (whole packs around the quantity, none below the minimum; 0 orders nothing)."""
-    pack, smallest = _packs(row)
-    qty = float(row["quantity"])
-    below = math.floor(qty / pack) * pack
-    above = max(below + pack, smallest)
-    options = [below] if below >= smallest else [0] if below <= 0 else []
-    return " or ".join(str(int(q)) for q in [*options, above]) + " units"
-
-
-def _bad_numbers_text(row: Row) -> tuple[str, Any, str]:
-    return (
-        str(row["bad_numbers"]).split(" is ", 1)[0],
-        row["bad_numbers"],
-        f"{row['bad_numbers']}; every quantity, pack size, minimum and cost must be a plain number "
-        '(write 36, not "36").',
-    )
-
-
-def _negative(row: Row) -> tuple[str, Any, str]:
-    pack, _ = _packs(row) if math.isfinite(row["catalog_pack_size"]) else (1, 1)
-    return (
-        "quantity",
-        row["quantity"],
-        f"quantity is {_qty(row['quantity'])} units, below zero; enter 0 to order nothing, or a positive "
-        f"number of whole packs of {pack}.",
-    )
-
-
-def _fraction(row: Row) -> tuple[str, Any, str]:
-    hint = f"whole packs: {_choices(row)}" if math.isfinite(row["catalog_pack_size"]) else "a whole number of units"
-    return ("quantity", row["quantity"], f"quantity is {_qty(row['quantity'])} units, not whole units; order {hint}.")
-
-
-def _not_packs(row: Row) -> tuple[str, Any, str]:
-    pack, _ = _packs(row)
-    return (
-        "quantity",
-        row["quantity"],
-        f"quantity is {_qty(row['quantity'])} units, not a whole number of packs of {pack} (the supplier ships "
-        f"whole packs); change it to {_choices(row)}.",
-    )
-
-
-def _below_moq(row: Row) -> tuple[str, Any, str]:
-    _, smallest = _packs(row)
-    return (
-        "quantity",
-        row["quantity"],
-        f"quantity is {_qty(row['quantity'])} units, below the supplier's minimum order of "
-        f"{_qty(row['catalog_moq'])} units for this item; order at least {smallest} units, or 0 to skip the line.",
-    )
-
-
-def _unknown_sku(row: Row) -> tuple[str, Any, str]:
-    return ("sku", row["sku"], f"SKU {_text(row['sku'])} is not in the catalog; correct the SKU or delete the line.")
-
-
-def _discontinued(row: Row) -> tuple[str, Any, str]:
-    return (
-        "sku",
-        row["sku"],
-        f"SKU {_text(row['sku'])} is discontinued in the catalog and can no longer be ordered; delete the line.",
-    )
-
-
-def _cost(row: Row) -> tuple[str, Any, str]:
-    return (
-        "unit_cost",
-        row["unit_cost"],
-        f"unit_cost is {_money(row['unit_cost'], row)} but the catalog unit cost is "
-        f"{_money(row['catalog_unit_cost'], row)}; use the catalog cost (or correct the catalog first).",
-    )
-
-
-def _pack_terms(row: Row) -> tuple[str, Any, str]:
-    wrong = [
-        f"{name} {_qty(row[name])} (catalog: {_qty(row[f'catalog_{name}'])})"
-        for name in ("pack_size", "moq")
-        if row[name] != row[f"catalog_{name}"]
-    ]
-    return (
-        "pack_size" if "pack_size" in wrong[0] else "moq",
-        row["pack_size"] if "pack_size" in wrong[0] else row["moq"],
-        f"{' and '.join(wrong)} differ from the catalog; use the catalog's pack size and minimum order.",
-    )
-
-
-def _line_cost(row: Row) -> tuple[str, Any, str]:
-    expected = round(float(row["quantity"]) * float(row["unit_cost"]), 2)
-    return (
-        "line_cost",
-        row["line_cost"],
-        f"line_cost is {_money(row['line_cost'], row)} but quantity {_qty(row['quantity'])} x unit_cost "
-        f"{_money(row['unit_cost'], row)} is {_money(expected, row)}; set line_cost to {expected:.2f}.",
-    )
-
-
-def _wrong_supplier(row: Row) -> tuple[str, Any, str]:
-    return (
-        "supplier",
-        row["supplier"],
-        f"SKU {_text(row['sku'])} is supplied by {_text(row['catalog_supplier'])}, not by this order's supplier "
-        f"{_text(row['supplier'])}; move the line to the {_text(row['catalog_supplier'])} order.",
-    )
-
-
-def _edit_ratio(row: Row) -> tuple[str, Any, str]:
-    return (
-        "quantity",
-        row["quantity"],
-        f"quantity is {_qty(row['quantity'])} units, more than three times the {_qty(row['proposed_quantity'])} "
-        "units proposed; check the number is intended (this does not block approval).",
-    )
-
-
-def _total(row: Row) -> tuple[str, Any, str]:
-    lines = round(float(row["order_line_total"]), 2)
-    return (
-        "total_cost",
-        row["total_cost"],
-        f"total_cost is {_money(row['total_cost'], row)} but its lines add up to {_money(lines, row)}; "
-        f"set total_cost to {lines:.2f} (or correct the line costs).",
-    )
-
-
-def _supplier_budget(row: Row) -> tuple[str, Any, str]:
-    over = float(row["order_line_total"]) - float(row["supplier_budget"])
-    return (
-        "total_cost",
-        round(float(row["order_line_total"]), 2),
-        f"the order totals {_money(row['order_line_total'], row)}, {_money(over, row)} over the budget of "
-        f"{_money(row['supplier_budget'], row)} for supplier {_text(row['supplier'])}; reduce quantities or raise "
-        "the supplier's budget.",
-    )
-
-
-def _generic(outcome: ExpectationOutcome) -> Wording:
-    column = str(outcome.column)
-
-    def said(row: Row) -> tuple[str, Any, str]:
-        value = row.get(column)
-        return (column, value, f"{outcome.description.rstrip('.')} ({column} is {_text(value)}).")
-
-    return said
-
-
-LINE_RULES: dict[tuple[str, str], Wording] = {
-    ("column_values_to_be_null", "bad_numbers"): _bad_numbers_text,
-    ("column_values_to_not_be_null", "quantity"): lambda row: (
-        "quantity",
-        None,
-        "quantity is missing; enter the units to order (0 to order nothing).",
-    ),
-    ("column_values_to_be_between", "quantity"): _negative,
-    ("column_values_to_be_between", "quantity_fraction"): _fraction,
-    ("column_values_to_be_between", "pack_remainder"): _not_packs,
-    ("column_values_to_be_between", "moq_shortfall"): _below_moq,
-    ("column_values_to_not_be_null", "catalog_status"): _unknown_sku,
-    ("column_values_to_not_be_in_set", "catalog_status"): _discontinued,
-    ("column_values_to_be_between", "cost_difference"): _cost,
-    ("column_values_to_be_between", "pack_size_difference"): _pack_terms,
-    ("column_values_to_be_between", "line_cost_error"): _line_cost,
-    ("column_values_to_be_in_set", "supplier_matches"): _wrong_supplier,
-    ("column_values_to_be_between", "edit_ratio"): _edit_ratio,
-}
-ORDER_RULES: dict[str, Wording] = {"total_cost_error": _total, "supplier_budget_headroom": _supplier_budget}
