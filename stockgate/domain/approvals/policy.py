@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from stockgate.config.files import read_yaml_file
 from stockgate.errors import ConfigError
 
 Route = Literal["auto", "one_approver", "four_eyes"]
@@ -210,11 +211,5 @@ def load_policy(path: Path | str | None = None) -> Policy:
     if path is None:
         text = resources.files("stockgate.config").joinpath("default_policy.yaml").read_text(encoding="utf-8")
         return parse_policy(yaml.safe_load(text), source="(embedded default)")
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"Approval policy file {path} does not exist.", hint="Set STOCKGATE_POLICY_FILE or fix it.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Approval policy {path} is not valid YAML: {exc}") from None
+    data = read_yaml_file(path, label="Approval policy file", setting="STOCKGATE_POLICY_FILE")
     return parse_policy(data, source=str(path))
