@@ -22,7 +22,7 @@ Both stockgate policies order, like the planner, the level less the position les
 before the delivery (zero unless the shelf may run empty before it arrives).
 
 Forecaster: "stockgate" = stockgate.domain.forecast.Forecaster (predict_window); "simple" = the clearly labelled
-stand-in below (recent level x weekday profile x last year's seasonal ratio, normal window quantiles with a
+stand-in in bench/simple_forecaster.py (recent level x weekday profile x last year's seasonal ratio, normal window quantiles with a
 dispersion and level error calibrated on a backtest before each cutoff). "auto" uses stockgate when importable.
 """
 
@@ -31,16 +31,18 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from simple_forecaster import SimpleForecaster  # bench/ is on the path when this script runs
 
 from stockgate.domain.replenish.demand import quantile_column
 from stockgate.domain.replenish.lost_sales import Schedule, lost_sales_order_up_to, series_seed
+from stockgate.domain.replenish.orders import SupplierTerms
 from stockgate.domain.replenish.policy import WindowDemand, lead_time_scenarios, mix, order_up_to, quantile_grid
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "storeitem" / "train.csv"
@@ -66,71 +68,6 @@ SUPPLIERS = (
 )
 
 
-class SimpleForecaster:
-    """Bench-only stand-in forecaster (NOT Stockgate's): level x weekday profile x yearly ratio, normal quantiles."""
-
-    model = "simple-seasonal"
-
-    def __init__(self, matrix: np.ndarray, dates: pd.DatetimeIndex, ids: Sequence[str]) -> None:
-        self.y, self.dates, self.ids = matrix, dates, list(ids)
-        self.phi, self.kappa2 = self._calibrate()
-
-    def _means(self, y: np.ndarray, h: int) -> np.ndarray:
-        """Daily means (series x h) for the h days after the last column of ``y``."""
-        t, w0 = y.shape[1], self.dates[0].weekday()
-        level = y[:, -28:].mean(axis=1, keepdims=True)
-        recent = y[:, -56:]
-        weekday = (w0 + np.arange(t - 56, t)) % 7
-        prof = np.stack([recent[:, weekday == k].mean(axis=1) for k in range(7)], axis=1)
-        prof_h = (prof / recent.mean(axis=1, keepdims=True))[:, (w0 + t + np.arange(h)) % 7]
-        ratios = []
-        for lag in (364, 728):
-            if t - lag - 28 >= 0 and h + 4 <= lag:
-                base = y[:, t - lag - 28 : t - lag].mean(axis=1, keepdims=True)
-                fut = np.stack([y[:, t - lag + j - 3 : t - lag + j + 4].mean(axis=1) for j in range(h)], axis=1)
-                ratios.append(fut / np.maximum(base, 1e-9))
-        yearly = np.mean(ratios, axis=0) if ratios else np.ones((y.shape[0], h))
-        return np.maximum(level * prof_h * yearly, 0.0)
-
-    def _calibrate(self) -> tuple[float, float]:
-        """Daily dispersion and squared relative level error of 14-day sums, from 8 weekly origins before the cutoff."""
-        t = self.y.shape[1]
-        phis, rel = [], []
-        for k in range(1, 9):
-            origin = t - 14 - 7 * k
-            m = self._means(self.y[:, :origin], 14)
-            a = self.y[:, origin : origin + 14]
-            phis.append(np.mean((a - m) ** 2) / np.mean(m))
-            ms, as_ = m.sum(axis=1), a.sum(axis=1)
-            rel.append(((as_ - ms) ** 2 - np.mean(phis) * ms) / ms**2)
-        return float(np.mean(phis)), max(float(np.mean(rel)), 0.0)
-
-    def _window_sd(self, mean: np.ndarray) -> np.ndarray:
-        return np.sqrt(self.phi * mean + self.kappa2 * mean**2)
-
-    def predict(self, h: int, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
-        """Daily means and normal quantiles."""
-        m = self._means(self.y, h)
-        out = pd.DataFrame({"unique_id": np.repeat(self.ids, h), "forecast": m.ravel()})
-        out["ds"] = np.tile(pd.date_range(self.dates[-1] + pd.Timedelta(days=1), periods=h), len(self.ids))
-        for q in quantiles:
-            out[quantile_column(q)] = np.maximum(m.ravel() + stats.norm.ppf(q) * self._window_sd(m.ravel()), 0)
-        return out
-
-    def predict_window(self, windows: pd.DataFrame, quantiles: Sequence[float]) -> pd.DataFrame:
-        """Quantiles of window sums: normal with variance phi x mean + kappa^2 x mean^2."""
-        h = int((windows["start"] + windows["length"]).max())
-        cum = np.concatenate([np.zeros((len(self.ids), 1)), np.cumsum(self._means(self.y, h), axis=1)], axis=1)
-        row = pd.Index(self.ids).get_indexer(windows["unique_id"])
-        s, n = windows["start"].to_numpy(), windows["length"].to_numpy()
-        out = windows[["unique_id", "start", "length"]].copy()
-        out["mean"] = cum[row, s + n] - cum[row, s]
-        sd = self._window_sd(out["mean"].to_numpy())
-        for q in quantiles:
-            out[quantile_column(q)] = np.maximum(out["mean"] + stats.norm.ppf(q) * sd, 0)
-        return out
-
-
 def load_matrix(path: Path, limit: int | None) -> tuple[np.ndarray, pd.DatetimeIndex, list[str], np.ndarray]:
     """Demand matrix (series x days), dates, ids "store/item" and the item number of each series."""
     raw = pd.read_csv(path, parse_dates=["date"])
@@ -153,20 +90,24 @@ def make_forecaster(kind: str, y: np.ndarray, dates: pd.DatetimeIndex, ids: list
     return Forecaster(freq="D").fit(long)
 
 
+def product_terms(terms: Terms) -> SupplierTerms:
+    """The bench supplier as the planner's ``SupplierTerms`` (its order-day arithmetic is the one under test)."""
+    return SupplierTerms(terms.name, terms.name, terms.lead_mean, terms.lead_std, terms.review, terms.order_days,
+                         None, "EUR")  # fmt: skip
+
+
+A_MONDAY = date(2024, 1, 1)
+
+
 def review_days(terms: Terms, weekday: int) -> int:
     """Days from an order on ``weekday`` to the next order day at least ``terms.review`` days later."""
-    return next(d for d in range(terms.review, terms.review + 8) if (weekday + d) % 7 in terms.order_days)
+    return product_terms(terms).review_days(A_MONDAY + timedelta(days=weekday))
 
 
 def review_schedule(terms: Terms, weekday: int) -> Schedule:
-    """The orders of one repeating period from an order on ``weekday`` (days after it), as the product computes them
-    from the supplier's order days (``SupplierTerms.review_schedule``)."""
-    offsets, day = [0], 0
-    while True:
-        day += review_days(terms, (weekday + day) % 7)
-        if (weekday + day) % 7 == weekday:
-            return Schedule(tuple(offsets), day)
-        offsets.append(day)
+    """The orders of one repeating period from an order on ``weekday`` (days after it), from the planner's
+    ``SupplierTerms.review_schedule``."""
+    return Schedule(*product_terms(terms).review_schedule(A_MONDAY + timedelta(days=weekday)))
 
 
 DAILY_DAYS = 14
