@@ -22,8 +22,9 @@ Both stockgate policies order, like the planner, the level less the position les
 before the delivery (zero unless the shelf may run empty before it arrives).
 
 Forecaster: "stockgate" = stockgate.domain.forecast.Forecaster (predict_window); "simple" = the clearly labelled
-stand-in in bench/simple_forecaster.py (recent level x weekday profile x last year's seasonal ratio, normal window quantiles with a
-dispersion and level error calibrated on a backtest before each cutoff). "auto" uses stockgate when importable.
+stand-in in bench/simple_forecaster.py (recent level x weekday profile x last year's seasonal ratio, normal window
+quantiles with a dispersion and level error calibrated on a backtest before each cutoff). "auto" uses stockgate when
+importable.
 """
 
 from __future__ import annotations
